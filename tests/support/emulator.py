@@ -1,0 +1,76 @@
+"""Spawn the emulator as a real process on loopback and talk to its admin routes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEV_SDKAPPID = 1400000000
+DEV_ADMIN = "administrator"
+# The emulator's documented development key (see README); never a real secret.
+DEV_SECRET_KEY = "tencentchat-emulator-development-key"
+
+
+@dataclass
+class EmulatorProcess:
+    """A running `python -m tencentchat_emulator` child process."""
+
+    args: list[str] = field(default_factory=list)
+    sdkappid: int = DEV_SDKAPPID
+    secret_key: str = DEV_SECRET_KEY
+    admin: str = DEV_ADMIN
+    proc: subprocess.Popen | None = None
+    url: str = ""
+
+    def start(self, timeout: float = 30.0) -> EmulatorProcess:
+        cmd = [sys.executable, "-u", "-m", "tencentchat_emulator", "--port", "0",
+               "--sdkappid", str(self.sdkappid), "--secret-key", self.secret_key,
+               "--admin", self.admin, *self.args]
+        if "--state" not in self.args and "--in-memory" not in self.args:
+            cmd.append("--in-memory")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        line = self.proc.stdout.readline()  # type: ignore[union-attr]
+        if not line.startswith("listening on "):
+            self.stop()
+            err = self.proc.stderr.read() if self.proc.stderr else ""  # type: ignore[union-attr]
+            raise RuntimeError(f"emulator did not start: {line!r} {err[-2000:]}")
+        self.url = line.split("listening on ", 1)[1].strip()
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def admin_call(self, method: str, path: str, body: dict | None = None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else {}
+
+    def stats(self) -> dict:
+        return self.admin_call("GET", "/_emulator/stats")
+
+    def reset(self) -> None:
+        self.admin_call("POST", "/_emulator/reset")
+
+    def total_calls(self) -> int:
+        return int(self.stats()["total"])
+
+
+def seed_file(tmp_dir: Path, groups: list[dict]) -> Path:
+    path = tmp_dir / "seed.json"
+    path.write_text(json.dumps({"groups": groups}))
+    return path
