@@ -1,0 +1,7 @@
+"""Emulator of Tencent Cloud Chat's Community permission-group REST API.
+
+Kept light: import submodules (`cli`, `server`, `backend`, ...) explicitly.
+"""
+
+__all__ = ["__version__"]
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m tencentchat_emulator`."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,226 @@
+"""aiohttp application: query checks, envelope, routing, rate limit, stats, admin routes.
+
+Request pipeline for `/v4/{service}/{command}` (in order):
+  1. stats count (every API request, rejected ones too)
+  2. interceptors' `before` hooks (empty by default; the seam for fault injection)
+  3. query checks: sdkappid, identifier, usersig, contenttype, random
+  4. per-command rate limit
+  5. body JSON parse, command / service lookup
+  6. backend call inside one SQLite transaction
+  7. interceptors' `after` hooks (may replace the response after the commit)
+The SQLite work runs synchronously on the event loop, so requests are serialised.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from . import unverified as U
+from .backend import Backend, Body
+from .errors import (
+    JSON_PARSE,
+    NOT_ADMIN,
+    SDKAPPID_INVALID,
+    SDKAPPID_MISSING,
+    ChatError,
+    IllegalCommand,
+)
+from .store import Store
+from .usersig import UserSigVerifier
+
+_UINT32_MAX = 2**32 - 1
+INTERNAL_ERROR = 10002
+log = logging.getLogger("tencentchat_emulator")
+
+
+@dataclass
+class Settings:
+    """What the server enforces: the app identity, its key and its admin accounts."""
+
+    sdkappid: int = 1400000000
+    secret_key: str = "tencentchat-emulator-development-key"
+    admins: tuple[str, ...] = ("administrator",)
+
+
+@dataclass
+class ApiContext:
+    """One API request as it moves through the pipeline."""
+
+    request: web.Request
+    service: str
+    command: str
+    body: Body | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Interceptor(Protocol):
+    """Hook pair around the API pipeline (e.g. a future fault injector)."""
+
+    async def before(self, ctx: ApiContext) -> web.StreamResponse | None: ...
+
+    async def after(self, ctx: ApiContext,
+                    response: web.StreamResponse) -> web.StreamResponse: ...
+
+
+class RateLimiter:
+    """Sliding one-second log per key; `allow` is O(1) amortised."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._log: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        t = time.monotonic() if now is None else now
+        q = self._log.get(key)
+        if q is None:
+            q = self._log[key] = deque()
+        edge = t - self.window
+        while q and q[0] <= edge:
+            q.popleft()
+        if len(q) >= self.limit:
+            return False
+        q.append(t)
+        return True
+
+    def clear(self) -> None:
+        self._log.clear()
+
+
+def envelope(code: int = 0, info: str = "", fields: Body | None = None) -> web.Response:
+    body: Body = {"ActionStatus": "OK" if code == 0 else "FAIL", "ErrorCode": code,
+                  "ErrorInfo": info}
+    if fields:
+        body.update(fields)
+    return web.Response(text=json.dumps(body, ensure_ascii=False),
+                        content_type="application/json")
+
+
+class Emulator:
+    """Owns the store, backend, stats and rate limiter; builds the aiohttp app."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.backend = Backend(store)
+        self.settings = settings
+        self.verifier = UserSigVerifier(settings.secret_key)
+        self.limiter = RateLimiter(U.RATE_LIMIT_PER_SECOND, U.RATE_LIMIT_WINDOW_SECONDS)
+        self.stats: Counter[str] = Counter()
+        self.total = 0
+        self.interceptors: list[Interceptor] = []
+        self._admins = frozenset(settings.admins)
+        self._sdkappid_text = str(settings.sdkappid)
+
+    def make_app(self) -> web.Application:
+        app = web.Application(client_max_size=4 * 1024 * 1024)
+        app.router.add_route("*", "/v4/{service}/{command}", self.handle_api)
+        app.router.add_get("/_emulator/stats", self.handle_stats)
+        app.router.add_post("/_emulator/reset", self.handle_reset)
+        app["emulator"] = self
+        return app
+
+    # --- admin routes (not counted) -----------------------------------------------------
+
+    async def handle_stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"total": self.total, "commands": dict(self.stats)})
+
+    async def handle_reset(self, request: web.Request) -> web.Response:
+        self.store.clear()
+        self.stats.clear()
+        self.total = 0
+        self.limiter.clear()
+        return web.json_response({"ok": True})
+
+    # --- API ------------------------------------------------------------------------------
+
+    async def handle_api(self, request: web.Request) -> web.StreamResponse:
+        info = request.match_info
+        ctx = ApiContext(request, info["service"], info["command"])
+        self.total += 1
+        self.stats[ctx.command] += 1
+        for hook in self.interceptors:
+            early = await hook.before(ctx)
+            if early is not None:
+                return early
+        try:
+            response: web.StreamResponse = await self._process(ctx)
+        except ChatError as e:
+            response = envelope(e.code, e.info)
+        except Exception:  # a bug in the emulator: answer like Tencent's internal error
+            log.exception("internal error in %s", ctx.command)
+            response = envelope(INTERNAL_ERROR, "internal server error")
+        for hook in self.interceptors:
+            response = await hook.after(ctx, response)
+        return response
+
+    async def _process(self, ctx: ApiContext) -> web.Response:
+        request = ctx.request
+        if request.method != "POST":
+            raise ChatError(U.NON_POST_CODE, "only POST is supported")
+        self._check_query(request.query)
+        if not self.limiter.allow(ctx.command):
+            raise ChatError(U.RATE_LIMIT_CODE, "REST call frequency over limit")
+        raw = await request.read()
+        ctx.body = self._parse_body(raw)
+        handler = self._resolve(ctx.service, ctx.command)
+        with self.store.transaction():
+            fields = handler(ctx.body)
+        return envelope(0, "", fields)
+
+    def _check_query(self, q: Any) -> None:
+        sdkappid = q.get("sdkappid")
+        if sdkappid is None or sdkappid == "":
+            raise ChatError(SDKAPPID_MISSING, "sdkappid missing from the URL")
+        if sdkappid != self._sdkappid_text:
+            code = SDKAPPID_INVALID if sdkappid.isdigit() else U.NON_NUMERIC_SDKAPPID_CODE
+            raise ChatError(code, "SDKAppID invalid")
+        identifier = q.get("identifier")
+        if not identifier:
+            raise ChatError(U.MISSING_IDENTIFIER_CODE, "request requires App admin permission")
+        if identifier not in self._admins:
+            raise ChatError(NOT_ADMIN, "request requires App admin permission")
+        sig = q.get("usersig")
+        if not sig:
+            raise ChatError(U.MISSING_USERSIG_CODE, "UserSig missing")
+        self.verifier.verify(sig, self.settings.sdkappid, identifier)
+        if U.REQUIRE_CONTENTTYPE_JSON and q.get("contenttype") != "json":
+            raise ChatError(U.CONTENTTYPE_CODE, "contenttype must be json")
+        rnd = q.get("random")
+        if rnd is None:
+            if U.RANDOM_REQUIRED:
+                raise ChatError(U.RANDOM_CODE, "random missing")
+        elif not (rnd.isdigit() and int(rnd) <= _UINT32_MAX):
+            raise ChatError(U.RANDOM_CODE, "random must be a 32-bit unsigned integer")
+
+    @staticmethod
+    def _parse_body(raw: bytes) -> Body:
+        if not raw.strip():
+            raise ChatError(U.EMPTY_BODY_CODE, "empty request body")
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise ChatError(JSON_PARSE, "JSON parse error in the request body") from None
+        if not isinstance(body, dict):
+            raise ChatError(U.NON_OBJECT_BODY_CODE, "request body must be a JSON object")
+        return body
+
+    def _resolve(self, service: str, command: str) -> Callable[[Body], Body]:
+        handler = self.backend.handlers.get(command)
+        expected = U.COMMAND_SERVICES.get(command)
+        if handler is None or expected is None:
+            raise IllegalCommand(f"illegal command word {command!r}")
+        if U.ENFORCE_COMMAND_SERVICE and service != expected:
+            raise ChatError(U.WRONG_SERVICE_CODE,
+                            f"command {command!r} is not served by {service!r}")
+        if not U.ENFORCE_COMMAND_SERVICE and service not in (U.GROUP_SVC, U.TOPIC_SVC):
+            raise IllegalCommand(f"unknown service {service!r}")
+        return handler
+

@@ -1,0 +1,171 @@
+"""Every choice the spec leaves open or marks "(unverified)", in one place.
+
+Each constant carries a one-line note: why it is unverified and why this value. Correct a
+value here once the real service's behaviour is known; nothing else should hard-code these.
+"""
+
+from __future__ import annotations
+
+# --- Routing ---------------------------------------------------------------------------
+
+GROUP_SVC = "group_open_http_svc"
+TOPIC_SVC = "million_group_open_http_svc"
+
+# Which service serves which command (spec §2.1/§8 name them; whether the gateway also
+# accepts a command under the other service is undocumented -> we say no).
+COMMAND_SERVICES: dict[str, str] = {
+    "create_permission_group": GROUP_SVC,
+    "destroy_permission_group": GROUP_SVC,
+    "modify_permission_group": GROUP_SVC,
+    "get_permission_group": GROUP_SVC,
+    "add_topic_permission_group": GROUP_SVC,
+    "set_topic_permission_group": GROUP_SVC,
+    "delete_topic_permission_group": GROUP_SVC,
+    "get_topic_permission_group": GROUP_SVC,
+    "add_permission_group_member": GROUP_SVC,
+    "delete_permission_group_member": GROUP_SVC,
+    "get_permission_group_member_list": GROUP_SVC,
+    "create_group": GROUP_SVC,
+    "destroy_group": GROUP_SVC,
+    "create_topic": TOPIC_SVC,
+    "get_topic": TOPIC_SVC,
+    "destroy_topic": TOPIC_SVC,
+}
+# Unverified: a known command under the wrong service. True -> 10003 "illegal command word";
+# flip to False to serve every command under any service name.
+ENFORCE_COMMAND_SERVICE = True
+WRONG_SERVICE_CODE = 10003
+
+# --- Query-string checks (spec §2.1, §2.5) ---------------------------------------------
+
+# Unverified: a non-numeric sdkappid is treated like a wrong one (60006) not a missing one.
+NON_NUMERIC_SDKAPPID_CODE = 60006
+# Unverified: a missing identifier is "not an App admin" (60010).
+MISSING_IDENTIFIER_CODE = 60010
+# Unverified: a missing usersig is "UserSig parse failure" (70003), like an undecodable one.
+MISSING_USERSIG_CODE = 70003
+# Unverified: contenttype other than "json" (missing included) -> 60002 "HTTP parse error".
+REQUIRE_CONTENTTYPE_JSON = True
+CONTENTTYPE_CODE = 60002
+# Unverified: random is optional; when present it must be a uint32, else 60002.
+RANDOM_REQUIRED = False
+RANDOM_CODE = 60002
+# Unverified: a non-POST request to an API path -> 60002 (spec only says "POST only").
+NON_POST_CODE = 60002
+# Unverified: an empty body is a JSON parse error (60003); spec §2.1 says send {}.
+EMPTY_BODY_CODE = 60003
+# Unverified: a body that is valid JSON but not an object -> 10011 (group-service JSON
+# body parse failure) rather than 60003 (gateway parse error) or 10004.
+NON_OBJECT_BODY_CODE = 10011
+
+# --- Rate limit (spec §2.4) -------------------------------------------------------------
+
+RATE_LIMIT_PER_SECOND = 200  # documented value
+# Unverified: the scope is per command word (per SDKAppID is implied: one app per emulator).
+# Window: sliding one-second log (the doc only says "per second").
+RATE_LIMIT_WINDOW_SECONDS = 1.0
+RATE_LIMIT_CODE = 60007  # "REST call frequency over limit"; 60011/10006 also plausible
+
+# --- Group type / topic support ---------------------------------------------------------
+
+# Unverified: error for a non-Community group on the permission-group and topic APIs;
+# 10007 "insufficient operation permission" chosen over 10004 (the usual answer when a group
+# type does not support an operation).
+NON_COMMUNITY_CODE = 10007
+# Unverified: a Community without topic support on topic(-permission) APIs; 11000's text is
+# "does not support ... topic-enabled communities".
+NO_TOPIC_SUPPORT_CODE = 11000
+
+# --- IDs --------------------------------------------------------------------------------
+
+# Documented: general custom group IDs < 48 bytes. We apply 47 bytes to every GroupId.
+GROUP_ID_MAX_BYTES = 47
+# Unverified: custom PermissionGroupId max length, mirroring group IDs (< 48 bytes).
+PERMISSION_GROUP_ID_MAX_BYTES = 47
+TOPIC_ID_MAX_BYTES = 96  # documented
+MEMBER_ACCOUNT_MAX_BYTES = 32  # documented
+# Unverified: duplicate custom PermissionGroupId at create -> 10021 "ID already in use".
+DUPLICATE_PERMISSION_GROUP_ID_CODE = 10021
+DUPLICATE_GROUP_ID_CODE = 10021  # spec §8.1 suggests 10021/10025 (unverified)
+DUPLICATE_TOPIC_ID_CODE = 10021  # unverified; mirrors group IDs
+# Unverified: a malformed custom TopicId at create_topic -> 10015 "invalid group ID"
+# (a topic is a group-like object); 10004 is the alternative.
+INVALID_TOPIC_ID_CODE = 10015
+# Length of the random suffix of generated IDs (samples show 12 characters for groups and
+# topics, 3 for permission groups; we use 12 everywhere, unverified).
+GENERATED_SUFFIX_LEN = 12
+# Unverified: generated non-Community group IDs look like "@TGS#" + suffix.
+GENERATED_OTHER_GROUP_PREFIX = "@TGS#"
+
+# --- Group / topic fixtures (spec §8) ---------------------------------------------------
+
+GROUP_TYPES = ("Private", "Work", "Public", "ChatRoom", "Meeting", "AVChatRoom", "Community")
+GROUP_NAME_MAX_BYTES = 30  # documented
+# Unverified: TopicName has no documented cap; 150 bytes mirrors PermissionGroupName.
+TOPIC_NAME_MAX_BYTES = 150
+# Unverified: SupportTopic defaults to 0 when omitted (the field is optional).
+SUPPORT_TOPIC_DEFAULT = 0
+# Unverified: get_topic's From_Account is required, as the table says.
+GET_TOPIC_REQUIRES_FROM_ACCOUNT = True
+# Unverified: get_topic response list name and item shape:
+#   {"TopicInfo": [{"TopicInfo": {"TopicId", "TopicName"}, "ErrorCode", "ErrorInfo"}]}
+GET_TOPIC_LIST_FIELD = "TopicInfo"
+GET_TOPIC_ITEM_FIELD = "TopicInfo"
+# Unverified: create_topic returns the new ID as "TopicId".
+CREATE_TOPIC_ID_FIELD = "TopicId"
+# Spec samples show "ok" as ErrorInfo on topic API items.
+TOPIC_OK_INFO = "ok"
+# Unverified: per-item code for an unknown topic in get_topic/destroy_topic (10010: a topic
+# is addressed like a group).
+UNKNOWN_TOPIC_ITEM_CODE = 10010
+
+# --- Permission groups ------------------------------------------------------------------
+
+PERMISSION_GROUP_NAME_MAX_BYTES = 150  # documented
+CUSTOM_STRING_MAX_BYTES = 3000  # documented
+PERMISSION_LIMIT = 1 << 64  # documented "64-bit"; unsigned range chosen (unverified)
+# Unverified: Permission is Required on the CN page but the SDK lets it be omitted -> 0.
+CREATE_PERMISSION_DEFAULT = 0
+# Unverified: an empty PermissionGroupName is rejected with 10004.
+ALLOW_EMPTY_PERMISSION_GROUP_NAME = False
+# Unverified (spec §5 notes): oversize fields and over-cap lists -> 10004.
+OVER_LIMIT_CODE = 10004
+# Unverified: empty request lists (destroy IDs, topic lists, member lists) -> 10004.
+REJECT_EMPTY_LISTS = True
+# Fixed by the product owner: get_permission_group Limit is optional, default 20.
+GET_PERMISSION_GROUP_DEFAULT_LIMIT = 20
+GET_PERMISSION_GROUP_MAX_LIMIT = 20  # documented
+# Unverified: cap on PermissionGroupIdList in lookup mode (mirrors the page size).
+GET_PERMISSION_GROUP_MAX_IDS = 20
+DESTROY_PERMISSION_GROUP_MAX = 20  # documented
+TOPIC_PERMISSION_LIST_MAX = 50  # documented (add/set; delete on the CN page)
+# Unverified: get_topic_permission_group's TopicIdList cap mirrors delete's 50.
+GET_TOPIC_PERMISSION_MAX_IDS = 50
+MEMBER_LIST_MAX = 100  # documented
+# Unverified: default page size of get_permission_group_member_list is the maximum, 50.
+MEMBER_LIST_DEFAULT_LIMIT = 50
+MEMBER_LIST_MAX_LIMIT = 50  # documented
+# Unverified: Limit must be >= 1 (0 or negative -> 10004).
+MIN_LIMIT = 1
+# Unverified: an invalid or foreign paging cursor -> 10004.
+INVALID_CURSOR_CODE = 10004
+# Unverified: per-item code when add_topic_permission_group finds the permission present.
+TOPIC_PERMISSION_EXISTS_CODE = 10004
+TOPIC_PERMISSION_EXISTS_INFO = "topic permission already exists in this permission group"
+# Unverified: per-item code for a topic that does not exist or belongs to another community.
+TOPIC_NOT_FOUND_ITEM_CODE = 10010
+TOPIC_NOT_FOUND_ITEM_INFO = "topic does not exist in this community"
+# Unverified (spec 7.7/7.8): per-item 110011 for a topic permission that does not exist.
+TOPIC_PERMISSION_MISSING_CODE = 110011
+# Unverified (spec 7.2/7.4): unknown/malformed IDs in batch lists are reported per item.
+PER_ITEM_UNKNOWN_PERMISSION_GROUP_CODE = 110006
+PER_ITEM_INVALID_PERMISSION_GROUP_ID_CODE = 110008
+# Fixed by the product owner: permission-group members need not be community members.
+REQUIRE_COMMUNITY_MEMBERSHIP = False
+# Unverified: a malformed Member_Account fails the whole request (10004), not one item.
+INVALID_MEMBER_ACCOUNT_CODE = 10004
+MEMBER_ALREADY_PRESENT_RESULT = 10013  # documented per-item Result
+# Unverified: delete_permission_group_member answers with the envelope only.
+# Unverified: MemberCount is always included in get_permission_group items.
+# Unverified: omitted optional fields of modify_permission_group are left unchanged, and a
+# modify with none of them is a successful no-op.
