@@ -1,0 +1,737 @@
+"""TencentChatClient: one typed method per permission-group endpoint, with paging,
+chunking, rate limiting, retries and secret redaction.
+
+``requests`` is imported lazily (when the first call builds the session): this module is
+imported by every ``pulumi`` command and must stay cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets as _secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from . import models as m
+from .errors import (
+    ChatClientError,
+    ConfigError,
+    TencentChatError,
+    TransportError,
+    error_class,
+    redact,
+)
+from .ratelimit import DEFAULT_RATE, TokenBucket, shared_limiter
+from .regions import resolve_base_url
+from .retry import RetryPolicy
+from .usersig import UserSigSource
+
+if TYPE_CHECKING:  # pragma: no cover
+    import requests
+
+    from .config import ClientSettings
+
+log = logging.getLogger("pulumi_tencentchat.client")
+
+GROUP_SERVICE = "group_open_http_svc"
+TOPIC_SERVICE = "million_group_open_http_svc"
+
+#: Per-request caps (spec §5).
+DESTROY_CHUNK = 20
+GET_BY_ID_CHUNK = 20
+TOPIC_PERMISSION_CHUNK = 50
+TOPIC_ID_CHUNK = 50
+MEMBER_CHUNK = 100
+MAX_GROUP_PAGE = 20
+MAX_MEMBER_PAGE = 50
+
+_SERVICES: dict[str, str] = {
+    "create_topic": TOPIC_SERVICE,
+    "get_topic": TOPIC_SERVICE,
+    "destroy_topic": TOPIC_SERVICE,
+}
+
+R = TypeVar("R", bound=BaseModel)
+I = TypeVar("I")  # noqa: E741
+
+
+class CallStats:
+    """Thread-safe count of HTTP requests made by a client (every attempt counts)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: Counter[str] = Counter()
+        self._failures: Counter[str] = Counter()
+
+    def record(self, command: str, ok: bool) -> None:
+        with self._lock:
+            self._calls[command] += 1
+            if not ok:
+                self._failures[command] += 1
+
+    @property
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._calls.values())
+
+    def calls(self, command: str | None = None) -> int:
+        """Requests sent for ``command`` (all commands when None)."""
+        with self._lock:
+            return sum(self._calls.values()) if command is None else self._calls[command]
+
+    def failures(self, command: str | None = None) -> int:
+        with self._lock:
+            if command is None:
+                return sum(self._failures.values())
+            return self._failures[command]
+
+    def by_command(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._calls)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._calls.clear()
+            self._failures.clear()
+
+    def __repr__(self) -> str:
+        return f"CallStats(total={self.total}, by_command={self.by_command()})"
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for value in values:
+        seen.setdefault(value, None)
+    return list(seen)
+
+
+def _describe_transport(exc: BaseException) -> tuple[str, bool, str]:
+    """(kind, sent, detail) for a ``requests`` exception, without any URL text."""
+    import requests
+
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and len(chain) < 12:
+        chain.append(cur)
+        nxt = getattr(cur, "reason", None)
+        if not isinstance(nxt, BaseException):
+            nxt = cur.__cause__ or cur.__context__
+        for arg in getattr(cur, "args", ()):
+            if isinstance(arg, BaseException) and arg not in chain and nxt is None:
+                nxt = arg
+        cur = nxt if nxt not in chain else None
+    detail = ""
+    for item in chain:
+        if isinstance(item, OSError) and item.strerror:
+            detail = item.strerror
+            break
+    names = {type(item).__name__ for item in chain}
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls", False, "TLS handshake failed"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connect", False, "connect timeout"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "timeout", True, "read timeout"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        if names & {"NewConnectionError", "NameResolutionError", "ConnectTimeoutError"}:
+            return "connect", False, detail or "connection failed"
+        if "ReadTimeoutError" in names:
+            return "timeout", True, "read timeout"
+        return "connection", True, detail or "connection closed before a response"
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timeout", True, "timeout"
+    return "connection", True, type(exc).__name__
+
+
+class TencentChatClient:
+    """Typed, thread-safe client for the Community permission-group REST API.
+
+    One instance may be shared by many threads. It holds credentials and cannot be pickled.
+    """
+
+    def __init__(
+        self,
+        sdkappid: int,
+        *,
+        identifier: str = "administrator",
+        secret_key: str | None = None,
+        usersig: str | None = None,
+        region: str | None = None,
+        endpoint: str | None = None,
+        requests_per_second: float = DEFAULT_RATE,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        deadline: float = 60.0,
+        max_attempts: int = 6,
+        retry_policy: RetryPolicy | None = None,
+        limiter: TokenBucket | None = None,
+    ) -> None:
+        try:
+            self._sdkappid = int(sdkappid)
+        except (TypeError, ValueError):
+            raise ConfigError("sdkappid must be an integer SDKAppID") from None
+        if self._sdkappid <= 0:
+            raise ConfigError("sdkappid must be a positive integer SDKAppID")
+        if not identifier:
+            raise ConfigError("identifier must be a non-empty App admin account")
+        self._identifier = identifier
+        if (secret_key is None) == (usersig is None) or not (secret_key or usersig):
+            raise ConfigError("exactly one of secret_key or usersig is required")
+        self._sigs = UserSigSource(
+            self._sdkappid, identifier, secret_key=secret_key, usersig=usersig
+        )
+        try:
+            self._base_url = resolve_base_url(region, endpoint)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        self._host = urlsplit(self._base_url).netloc
+        if retry_policy is None:
+            retry_policy = RetryPolicy(
+                max_attempts=max_attempts,
+                deadline=deadline,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
+            )
+        self._retry = retry_policy
+        self._limiter = limiter if limiter is not None else shared_limiter(requests_per_second)
+        self._session: requests.Session | None = None
+        self._session_lock = threading.Lock()
+        self.stats = CallStats()
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_settings(cls, settings: ClientSettings, **overrides: Any) -> TencentChatClient:
+        """Build a client from validated :class:`~pulumi_tencentchat.config.ClientSettings`."""
+        kwargs: dict[str, Any] = {
+            "identifier": settings.identifier,
+            "secret_key": settings.secret_key.get_secret_value() if settings.secret_key else None,
+            "usersig": settings.usersig.get_secret_value() if settings.usersig else None,
+            "region": settings.region,
+            "endpoint": settings.endpoint,
+            "requests_per_second": settings.requests_per_second,
+            "connect_timeout": settings.connect_timeout,
+            "read_timeout": settings.read_timeout,
+            "deadline": settings.operation_timeout,
+        }
+        kwargs.update(overrides)
+        return cls(settings.sdkappid, **kwargs)
+
+    @property
+    def sdkappid(self) -> int:
+        return self._sdkappid
+
+    @property
+    def identifier(self) -> str:
+        return self._identifier
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return self._retry
+
+    def __repr__(self) -> str:
+        return (
+            f"TencentChatClient(sdkappid={self._sdkappid}, identifier={self._identifier!r}, "
+            f"host={self._host!r})"
+        )
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("TencentChatClient holds credentials and cannot be pickled")
+
+    def close(self) -> None:
+        """Close pooled connections (the client stays usable; a new pool is built)."""
+        with self._session_lock:
+            if self._session is not None:
+                self._session.close()
+                self._session = None
+
+    def __enter__(self) -> TencentChatClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------- transport
+
+    def _get_session(self) -> requests.Session:
+        session = self._session
+        if session is not None:
+            return session
+        with self._session_lock:
+            if self._session is None:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                new = requests.Session()
+                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+                new.mount("https://", adapter)
+                new.mount("http://", adapter)
+                new.headers.update(
+                    {"Content-Type": "application/json", "User-Agent": "pulumi-tencentchat"}
+                )
+                new.trust_env = True
+                self._session = new
+            return self._session
+
+    def _secrets(self) -> tuple[str, ...]:
+        return self._sigs.secrets()
+
+    def _scrub(self, text: str) -> str:
+        return redact(text, self._secrets())
+
+    def _call(
+        self,
+        command: str,
+        body: Mapping[str, Any],
+        response_model: type[R],
+        *,
+        idempotent: bool = True,
+    ) -> R:
+        """POST ``body`` to ``command`` with retries; return the parsed response."""
+        service = _SERVICES.get(command, GROUP_SERVICE)
+        url = f"{self._base_url}/v4/{service}/{command}"
+        payload = json.dumps(dict(body) or {}, ensure_ascii=False).encode("utf-8")
+
+        def attempt(number: int, remaining: float) -> R:
+            self._limiter.acquire()
+            started = time.monotonic()
+            outcome = "ok"
+            try:
+                result = self._send(command, url, payload, response_model, remaining)
+                return result
+            except TencentChatError as exc:
+                outcome = str(exc.code)
+                raise
+            except TransportError as exc:
+                outcome = exc.kind if exc.status is None else f"http {exc.status}"
+                raise
+            finally:
+                self.stats.record(command, outcome == "ok")
+                log.log(
+                    logging.DEBUG if outcome == "ok" else logging.INFO,
+                    "tencentchat %s attempt=%d outcome=%s elapsed=%.3fs",
+                    command,
+                    number,
+                    outcome,
+                    time.monotonic() - started,
+                )
+
+        return self._retry.run(attempt, idempotent=idempotent, command=command)
+
+    def _send(
+        self,
+        command: str,
+        url: str,
+        payload: bytes,
+        response_model: type[R],
+        remaining: float,
+    ) -> R:
+        import requests
+
+        params = {
+            "sdkappid": str(self._sdkappid),
+            "identifier": self._identifier,
+            "usersig": self._sigs.get(),
+            "random": str(_secrets.randbits(32)),
+            "contenttype": "json",
+        }
+        session = self._get_session()
+        failure: TransportError | None = None
+        try:
+            response = session.post(
+                url, params=params, data=payload, timeout=self._retry.timeouts(remaining)
+            )
+            status = response.status_code
+            content = response.content
+        except requests.exceptions.RequestException as exc:
+            kind, sent, detail = _describe_transport(exc)
+            failure = TransportError(command, self._host, kind, self._scrub(detail), sent=sent)
+        if failure is not None:
+            raise failure from None
+        if status != 200:
+            raise TransportError(command, self._host, "http", status=status)
+        try:
+            data = json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            raise TransportError(command, self._host, "decode", "body is not JSON") from None
+        if not isinstance(data, dict):
+            raise TransportError(command, self._host, "decode", "body is not a JSON object")
+        raw_code = data.get("ErrorCode", 0)
+        try:
+            code = int(raw_code or 0)
+        except (TypeError, ValueError):
+            raise TransportError(command, self._host, "decode", "ErrorCode is not an integer") \
+                from None
+        if code == 0 and data.get("ActionStatus") == "FAIL":
+            raise TransportError(command, self._host, "decode", "ActionStatus FAIL without code")
+        if code != 0:
+            info = self._scrub(str(data.get("ErrorInfo") or ""))
+            raise error_class(code)(code, info, command)
+        try:
+            return response_model.model_validate(data)
+        except ValidationError:
+            raise TransportError(
+                command, self._host, "decode", "response does not match the documented shape"
+            ) from None
+
+    def _batch(
+        self,
+        command: str,
+        items: list[I],
+        *,
+        chunk: int,
+        build: Callable[[list[I]], m.WireModel],
+        response_model: type[R],
+        results: Callable[[R], list[Any]],
+    ) -> m.BatchResult[Any]:
+        collected: list[Any] = []
+        for part in m.chunked(items, chunk):
+            response = self._call(command, build(part).to_wire(), response_model)
+            collected.extend(results(response))
+        return m.BatchResult[Any](command=command, items=collected)
+
+    # ------------------------------------------------------------ permission groups
+
+    def create_permission_group(
+        self,
+        group_id: str,
+        name: str,
+        permission: int | None = None,
+        permission_group_id: str | None = None,
+        custom_string: str | None = None,
+    ) -> str:
+        """Create a permission group; return its ID (the custom one or the generated one)."""
+        body = m.CreatePermissionGroupRequest(
+            group_id=group_id,
+            name=name,
+            permission=None if permission is None else int(permission),
+            permission_group_id=permission_group_id,
+            custom_string=custom_string,
+        ).to_wire()
+        response = self._call(
+            "create_permission_group",
+            body,
+            m.CreatePermissionGroupResponse,
+            idempotent=permission_group_id is not None,
+        )
+        return response.permission_group_id or (permission_group_id or "")
+
+    def destroy_permission_groups(
+        self, group_id: str, permission_group_ids: Sequence[str]
+    ) -> m.BatchResult[m.PermissionGroupResult]:
+        """Destroy permission groups (20 per request); per-item results (110006 = gone)."""
+        return self._batch(
+            "destroy_permission_group",
+            _unique(permission_group_ids),
+            chunk=DESTROY_CHUNK,
+            build=lambda ids: m.DestroyPermissionGroupRequest(
+                group_id=group_id, permission_group_ids=ids
+            ),
+            response_model=m.DestroyPermissionGroupResponse,
+            results=lambda r: r.results,
+        )
+
+    def modify_permission_group(
+        self,
+        group_id: str,
+        permission_group_id: str,
+        name: str | None = None,
+        permission: int | None = None,
+        custom_string: str | None = None,
+    ) -> None:
+        """Change name / permission / custom string; omitted fields are not sent."""
+        body = m.ModifyPermissionGroupRequest(
+            group_id=group_id,
+            permission_group_id=permission_group_id,
+            name=name,
+            permission=None if permission is None else int(permission),
+            custom_string=custom_string,
+        ).to_wire()
+        self._call("modify_permission_group", body, m.Envelope)
+
+    def get_permission_group_page(
+        self, group_id: str, limit: int = 20, next: str = ""
+    ) -> m.PermissionGroupPage:
+        """One page of the community's permission groups (``limit`` <= 20)."""
+        limit = max(1, min(int(limit), MAX_GROUP_PAGE))
+        body = m.GetPermissionGroupRequest(group_id=group_id, limit=limit, next=next).to_wire()
+        response = self._call("get_permission_group", body, m.GetPermissionGroupResponse)
+        return m.PermissionGroupPage(items=response.items, next=response.next)
+
+    def iter_permission_groups(
+        self, group_id: str, page_size: int = 20
+    ) -> Iterator[m.PermissionGroupInfo]:
+        """Every permission group of the community, following ``Next`` until ``""``."""
+        cursor = ""
+        seen: set[str] = set()
+        while True:
+            page = self.get_permission_group_page(group_id, limit=page_size, next=cursor)
+            yield from page.items
+            if not page.next:
+                return
+            if page.next in seen:
+                raise TransportError(
+                    "get_permission_group", self._host, "decode", "paging cursor repeated"
+                )
+            seen.add(page.next)
+            cursor = page.next
+
+    def get_permission_groups(
+        self, group_id: str, permission_group_ids: Sequence[str]
+    ) -> m.BatchResult[m.PermissionGroupInfo]:
+        """Look permission groups up by ID (20 per request); unknown IDs fail per item."""
+        return self._batch(
+            "get_permission_group",
+            _unique(permission_group_ids),
+            chunk=GET_BY_ID_CHUNK,
+            build=lambda ids: m.GetPermissionGroupRequest(
+                group_id=group_id, permission_group_ids=ids
+            ),
+            response_model=m.GetPermissionGroupResponse,
+            results=lambda r: r.items,
+        )
+
+    # ------------------------------------------------------------ topic permissions
+
+    def _topic_permission_write(
+        self,
+        command: str,
+        group_id: str,
+        permission_group_id: str,
+        permissions: Mapping[str, int],
+    ) -> m.BatchResult[m.TopicPermissionResult]:
+        entries = [
+            m.TopicPermission(topic_id=topic_id, permission=int(bits))
+            for topic_id, bits in permissions.items()
+        ]
+        return self._batch(
+            command,
+            entries,
+            chunk=TOPIC_PERMISSION_CHUNK,
+            build=lambda part: m.TopicPermissionListRequest(
+                group_id=group_id,
+                permission_group_id=permission_group_id,
+                topic_permissions=part,
+            ),
+            response_model=m.TopicPermissionResponse,
+            results=lambda r: r.results,
+        )
+
+    def add_topic_permissions(
+        self, group_id: str, permission_group_id: str, permissions: Mapping[str, int]
+    ) -> m.BatchResult[m.TopicPermissionResult]:
+        """Attach ``{topic_id: bits}`` to a permission group (50 per request)."""
+        return self._topic_permission_write(
+            "add_topic_permission_group", group_id, permission_group_id, permissions
+        )
+
+    def set_topic_permissions(
+        self, group_id: str, permission_group_id: str, permissions: Mapping[str, int]
+    ) -> m.BatchResult[m.TopicPermissionResult]:
+        """Overwrite existing ``{topic_id: bits}`` (50 per request; 110011 if absent)."""
+        return self._topic_permission_write(
+            "set_topic_permission_group", group_id, permission_group_id, permissions
+        )
+
+    def delete_topic_permissions(
+        self, group_id: str, permission_group_id: str, topic_ids: Sequence[str]
+    ) -> m.BatchResult[m.TopicPermissionResult]:
+        """Remove topic permissions (50 TopicIds per request)."""
+        return self._batch(
+            "delete_topic_permission_group",
+            _unique(topic_ids),
+            chunk=TOPIC_ID_CHUNK,
+            build=lambda ids: m.TopicIdListRequest(
+                group_id=group_id, permission_group_id=permission_group_id, topic_ids=ids
+            ),
+            response_model=m.TopicPermissionResponse,
+            results=lambda r: r.results,
+        )
+
+    def get_topic_permissions(
+        self,
+        group_id: str,
+        permission_group_id: str,
+        topic_ids: Sequence[str] | None = None,
+    ) -> m.BatchResult[m.TopicPermissionResult]:
+        """Topic permissions of a permission group (all when ``topic_ids`` is None)."""
+        if topic_ids is None:
+            body = m.TopicIdListRequest(
+                group_id=group_id, permission_group_id=permission_group_id
+            ).to_wire()
+            response = self._call(
+                "get_topic_permission_group", body, m.TopicPermissionResponse
+            )
+            return m.BatchResult[m.TopicPermissionResult](
+                command="get_topic_permission_group", items=response.results
+            )
+        return self._batch(
+            "get_topic_permission_group",
+            _unique(topic_ids),
+            chunk=TOPIC_ID_CHUNK,
+            build=lambda ids: m.TopicIdListRequest(
+                group_id=group_id, permission_group_id=permission_group_id, topic_ids=ids
+            ),
+            response_model=m.TopicPermissionResponse,
+            results=lambda r: r.results,
+        )
+
+    # ----------------------------------------------------------------------- members
+
+    def add_permission_group_members(
+        self, group_id: str, permission_group_id: str, accounts: Sequence[str]
+    ) -> m.BatchResult[m.MemberResult]:
+        """Add members (100 per request); ``result`` 0 or 10013 both mean "is a member"."""
+        return self._batch(
+            "add_permission_group_member",
+            _unique(accounts),
+            chunk=MEMBER_CHUNK,
+            build=lambda part: m.MemberListRequest(
+                group_id=group_id,
+                permission_group_id=permission_group_id,
+                members=[m.MemberAccount(member_account=a) for a in part],
+            ),
+            response_model=m.AddMemberResponse,
+            results=lambda r: r.members,
+        )
+
+    def delete_permission_group_members(
+        self, group_id: str, permission_group_id: str, accounts: Sequence[str]
+    ) -> None:
+        """Remove members (100 per request); removing a non-member succeeds."""
+        for part in m.chunked(_unique(accounts), MEMBER_CHUNK):
+            body = m.MemberListRequest(
+                group_id=group_id,
+                permission_group_id=permission_group_id,
+                members=[m.MemberAccount(member_account=a) for a in part],
+            ).to_wire()
+            self._call("delete_permission_group_member", body, m.Envelope)
+
+    def get_permission_group_member_page(
+        self, group_id: str, permission_group_id: str, limit: int = 50, next: str = ""
+    ) -> m.MemberPage:
+        """One page of a permission group's members (``limit`` <= 50)."""
+        limit = max(1, min(int(limit), MAX_MEMBER_PAGE))
+        body = m.GetMemberListRequest(
+            group_id=group_id, permission_group_id=permission_group_id, limit=limit, next=next
+        ).to_wire()
+        response = self._call("get_permission_group_member_list", body, m.GetMemberListResponse)
+        return m.MemberPage(
+            accounts=[entry.member_account for entry in response.members], next=response.next
+        )
+
+    def iter_permission_group_members(
+        self, group_id: str, permission_group_id: str, page_size: int = 50
+    ) -> Iterator[str]:
+        """Every member account, following ``Next`` until ``""``."""
+        cursor = ""
+        seen: set[str] = set()
+        while True:
+            page = self.get_permission_group_member_page(
+                group_id, permission_group_id, limit=page_size, next=cursor
+            )
+            yield from page.accounts
+            if not page.next:
+                return
+            if page.next in seen:
+                raise TransportError(
+                    "get_permission_group_member_list",
+                    self._host,
+                    "decode",
+                    "paging cursor repeated",
+                )
+            seen.add(page.next)
+            cursor = page.next
+
+    # --------------------------------------------------------------------- fixtures
+
+    def create_group(
+        self,
+        name: str,
+        group_id: str | None = None,
+        type: str = "Community",
+        support_topic: bool = True,
+        owner_account: str | None = None,
+    ) -> str:
+        """Create a group (a topic-enabled Community by default); return its ID."""
+        body = m.CreateGroupRequest(
+            type=type,
+            name=name,
+            group_id=group_id,
+            owner_account=owner_account,
+            support_topic=1 if support_topic else 0,
+        ).to_wire()
+        response = self._call(
+            "create_group", body, m.CreateGroupResponse, idempotent=group_id is not None
+        )
+        return response.group_id or (group_id or "")
+
+    def destroy_group(self, group_id: str) -> None:
+        """Destroy (disband) a group. Irreversible."""
+        self._call("destroy_group", m.GroupIdRequest(group_id=group_id).to_wire(), m.Envelope)
+
+    def create_topic(self, group_id: str, topic_name: str, topic_id: str | None = None) -> str:
+        """Create a topic in a Community; return its ID."""
+        body = m.CreateTopicRequest(
+            group_id=group_id, topic_name=topic_name, topic_id=topic_id
+        ).to_wire()
+        response = self._call(
+            "create_topic", body, m.CreateTopicResponse, idempotent=topic_id is not None
+        )
+        return response.topic_id or (topic_id or "")
+
+    def get_topics(
+        self,
+        group_id: str,
+        topic_ids: Sequence[str] | None = None,
+        from_account: str | None = None,
+    ) -> m.BatchResult[m.TopicInfo]:
+        """Topics of a Community (all when ``topic_ids`` is None)."""
+        account = from_account or self._identifier
+        if topic_ids is None:
+            body = m.GetTopicRequest(group_id=group_id, from_account=account).to_wire()
+            response = self._call("get_topic", body, m.GetTopicResponse)
+            return m.BatchResult[m.TopicInfo](command="get_topic", items=response.topics)
+        return self._batch(
+            "get_topic",
+            _unique(topic_ids),
+            chunk=TOPIC_ID_CHUNK,
+            build=lambda ids: m.GetTopicRequest(
+                group_id=group_id, from_account=account, topic_ids=ids
+            ),
+            response_model=m.GetTopicResponse,
+            results=lambda r: r.topics,
+        )
+
+    def destroy_topics(
+        self, group_id: str, topic_ids: Sequence[str]
+    ) -> m.BatchResult[m.TopicResult]:
+        """Destroy topics (50 per request); per-item results."""
+        return self._batch(
+            "destroy_topic",
+            _unique(topic_ids),
+            chunk=TOPIC_ID_CHUNK,
+            build=lambda ids: m.DestroyTopicRequest(group_id=group_id, topic_ids=ids),
+            response_model=m.DestroyTopicResponse,
+            results=lambda r: r.results,
+        )
+
+
+__all__ = ["TencentChatClient", "CallStats", "ChatClientError"]

@@ -1,0 +1,419 @@
+"""Pydantic v2 wire models for the permission-group REST API (spec §7) and fixtures (§8).
+
+Python attributes are snake_case; the Tencent field names are aliases used on the wire.
+Requests serialise with :meth:`WireModel.to_wire` (``by_alias=True, exclude_none=True``);
+responses ignore fields they do not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .errors import BatchItemError, ItemFailure
+
+
+class WireModel(BaseModel):
+    """Base of every wire model: aliases on the wire, snake_case in Python, extras ignored."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON object sent to Tencent Chat."""
+        return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+# ---------------------------------------------------------------------------- envelope
+
+
+class Envelope(WireModel):
+    """Fields every response carries (spec §2.3)."""
+
+    action_status: str = Field("OK", alias="ActionStatus")
+    error_code: int = Field(0, alias="ErrorCode")
+    error_info: str = Field("", alias="ErrorInfo")
+
+    @field_validator("error_info", mode="before")
+    @classmethod
+    def _none_info(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class ItemResult(WireModel):
+    """A per-item result of a batch call."""
+
+    error_code: int = Field(0, alias="ErrorCode")
+    error_info: str = Field("", alias="ErrorInfo")
+
+    @field_validator("error_info", mode="before")
+    @classmethod
+    def _none_info(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @property
+    def ok(self) -> bool:
+        """True when this item succeeded."""
+        return self.error_code == 0
+
+    @property
+    def key(self) -> str:
+        """The identifier this item refers to (used in failure reports)."""
+        return ""
+
+
+# ------------------------------------------------------------------ permission groups
+
+
+class CreatePermissionGroupRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    permission_group_id: str | None = Field(None, alias="PermissionGroupId")
+    name: str = Field(alias="PermissionGroupName")
+    permission: int | None = Field(None, alias="Permission")
+    custom_string: str | None = Field(None, alias="CustomString")
+
+
+class CreatePermissionGroupResponse(Envelope):
+    permission_group_id: str = Field("", alias="PermissionGroupId")
+
+
+class DestroyPermissionGroupRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    permission_group_ids: list[str] = Field(alias="PermissionGroupIdList")
+
+
+class PermissionGroupResult(ItemResult):
+    """Per-item result of ``destroy_permission_group``."""
+
+    permission_group_id: str = Field("", alias="PermissionGroupId")
+
+    @property
+    def key(self) -> str:
+        return self.permission_group_id
+
+
+class DestroyPermissionGroupResponse(Envelope):
+    results: list[PermissionGroupResult] = Field(
+        default_factory=list, alias="PermissionGroupResultList"
+    )
+
+
+class ModifyPermissionGroupRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    permission_group_id: str = Field(alias="PermissionGroupId")
+    name: str | None = Field(None, alias="PermissionGroupName")
+    permission: int | None = Field(None, alias="Permission")
+    custom_string: str | None = Field(None, alias="CustomString")
+
+
+class GetPermissionGroupRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    permission_group_ids: list[str] | None = Field(None, alias="PermissionGroupIdList")
+    limit: int | None = Field(None, alias="Limit")
+    next: str | None = Field(None, alias="Next")
+
+
+def _cursor(value: Any) -> Any:
+    # The spec's table says Integer, the samples a String; normalise to str ("" = done).
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "" if value == 0 else str(value)
+    return value
+
+
+class PermissionGroupInfo(ItemResult):
+    """One permission group as returned by ``get_permission_group``."""
+
+    permission_group_id: str = Field("", alias="PermissionGroupId")
+    name: str = Field("", alias="PermissionGroupName")
+    custom_string: str = Field("", alias="CustomString")
+    permission: int = Field(0, alias="Permission")
+    member_count: int = Field(0, alias="MemberCount")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _member_num(cls, data: Any) -> Any:
+        # The data-structure table calls the count MemberNum (spec §11).
+        if isinstance(data, dict) and "MemberCount" not in data and "MemberNum" in data:
+            data = {**data, "MemberCount": data["MemberNum"]}
+        return data
+
+    @field_validator("custom_string", "name", mode="before")
+    @classmethod
+    def _none_text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @property
+    def key(self) -> str:
+        return self.permission_group_id
+
+
+class GetPermissionGroupResponse(Envelope):
+    items: list[PermissionGroupInfo] = Field(default_factory=list, alias="PermissionGroupInfoList")
+    next: str = Field("", alias="Next")
+
+    @field_validator("next", mode="before")
+    @classmethod
+    def _next_cursor(cls, value: Any) -> Any:
+        return _cursor(value)
+
+
+# ---------------------------------------------------------------- topic permissions
+
+
+class TopicPermission(WireModel):
+    topic_id: str = Field(alias="TopicId")
+    permission: int = Field(alias="Permission")
+
+
+class TopicPermissionListRequest(WireModel):
+    """Body of ``add_topic_permission_group`` and ``set_topic_permission_group``."""
+
+    group_id: str = Field(alias="GroupId")
+    permission_group_id: str = Field(alias="PermissionGroupId")
+    topic_permissions: list[TopicPermission] = Field(alias="TopicPermissionList")
+
+
+class TopicIdListRequest(WireModel):
+    """Body of ``delete_topic_permission_group`` and ``get_topic_permission_group``."""
+
+    group_id: str = Field(alias="GroupId")
+    permission_group_id: str = Field(alias="PermissionGroupId")
+    topic_ids: list[str] | None = Field(None, alias="TopicIdList")
+
+
+class TopicPermissionResult(ItemResult):
+    """Per-topic result; ``permission`` is set by ``get_topic_permission_group``."""
+
+    topic_id: str = Field("", alias="TopicId")
+    permission: int | None = Field(None, alias="Permission")
+
+    @property
+    def key(self) -> str:
+        return self.topic_id
+
+
+class TopicPermissionResponse(Envelope):
+    results: list[TopicPermissionResult] = Field(
+        default_factory=list, alias="TopicPermissionResultList"
+    )
+
+
+# ----------------------------------------------------------------------- members
+
+
+class MemberAccount(WireModel):
+    member_account: str = Field(alias="Member_Account")
+
+
+class MemberListRequest(WireModel):
+    """Body of ``add_permission_group_member`` and ``delete_permission_group_member``."""
+
+    group_id: str = Field(alias="GroupId")
+    permission_group_id: str = Field(alias="PermissionGroupId")
+    members: list[MemberAccount] = Field(alias="MemberList")
+
+
+class MemberResult(WireModel):
+    """Per-member result of ``add_permission_group_member``.
+
+    ``result`` 0 (added) and 10013 (already present) both mean "is a member".
+    """
+
+    member_account: str = Field("", alias="Member_Account")
+    result: int = Field(0, alias="Result")
+
+    @property
+    def error_code(self) -> int:
+        return self.result
+
+    @property
+    def error_info(self) -> str:
+        return ""
+
+    @property
+    def ok(self) -> bool:
+        return self.result in (0, 10013)
+
+    @property
+    def key(self) -> str:
+        return self.member_account
+
+
+class AddMemberResponse(Envelope):
+    members: list[MemberResult] = Field(default_factory=list, alias="MemberList")
+
+
+class GetMemberListRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    permission_group_id: str = Field(alias="PermissionGroupId")
+    limit: int | None = Field(None, alias="Limit")
+    next: str | None = Field(None, alias="Next")
+
+
+class GetMemberListResponse(Envelope):
+    next: str = Field("", alias="Next")
+    members: list[MemberAccount] = Field(default_factory=list, alias="MemberList")
+
+    @field_validator("next", mode="before")
+    @classmethod
+    def _next_cursor(cls, value: Any) -> Any:
+        return _cursor(value)
+
+
+# ---------------------------------------------------------------------- fixtures
+
+
+class CreateGroupRequest(WireModel):
+    type: str = Field("Community", alias="Type")
+    name: str = Field(alias="Name")
+    group_id: str | None = Field(None, alias="GroupId")
+    owner_account: str | None = Field(None, alias="Owner_Account")
+    support_topic: int | None = Field(None, alias="SupportTopic")
+
+
+class CreateGroupResponse(Envelope):
+    group_id: str = Field("", alias="GroupId")
+
+
+class GroupIdRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+
+
+class CreateTopicRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    topic_name: str = Field(alias="TopicName")
+    topic_id: str | None = Field(None, alias="TopicId")
+
+
+class CreateTopicResponse(Envelope):
+    topic_id: str = Field("", alias="TopicId")
+
+
+class GetTopicRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    from_account: str = Field(alias="From_Account")
+    topic_ids: list[str] | None = Field(None, alias="TopicIdList")
+
+
+class TopicInfo(ItemResult):
+    """A topic from ``get_topic`` (the nested ``TopicInfo`` object is flattened)."""
+
+    topic_id: str = Field("", alias="TopicId")
+    topic_name: str = Field("", alias="TopicName")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("TopicInfo"), dict):
+            inner = data["TopicInfo"]
+            data = {**inner, **{k: v for k, v in data.items() if k != "TopicInfo"}}
+        return data
+
+    @property
+    def key(self) -> str:
+        return self.topic_id
+
+
+class GetTopicResponse(Envelope):
+    topics: list[TopicInfo] = Field(default_factory=list, alias="TopicInfo")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _list_name(cls, data: Any) -> Any:
+        # The list name is unverified (spec §8.4): accept the plausible spellings.
+        if isinstance(data, dict) and "TopicInfo" not in data:
+            for name in ("TopicInfoList", "TopicList"):
+                if name in data:
+                    return {**data, "TopicInfo": data[name]}
+        return data
+
+
+class DestroyTopicRequest(WireModel):
+    group_id: str = Field(alias="GroupId")
+    topic_ids: list[str] = Field(alias="TopicIdList")
+
+
+class TopicResult(ItemResult):
+    """Per-topic result of ``destroy_topic``."""
+
+    topic_id: str = Field("", alias="TopicId")
+
+    @property
+    def key(self) -> str:
+        return self.topic_id
+
+
+class DestroyTopicResponse(Envelope):
+    results: list[TopicResult] = Field(default_factory=list, alias="DestroyResultItem")
+
+
+# ----------------------------------------------------------------- client results
+
+T = TypeVar("T")
+
+
+class BatchResult(BaseModel, Generic[T]):
+    """Per-item results of one logical batch call (all chunks together)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    command: str = ""
+    items: list[T] = Field(default_factory=list)
+
+    @property
+    def failures(self) -> list[T]:
+        """Items whose code is non-zero (for members: neither 0 nor 10013)."""
+        return [item for item in self.items if not getattr(item, "ok", True)]
+
+    @property
+    def succeeded(self) -> list[T]:
+        return [item for item in self.items if getattr(item, "ok", True)]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def raise_for_failures(self) -> None:
+        """Raise :class:`BatchItemError` listing the failed items, if any."""
+        failed = self.failures
+        if failed:
+            raise BatchItemError(
+                self.command,
+                [
+                    ItemFailure(
+                        key=str(getattr(item, "key", "")),
+                        code=int(getattr(item, "error_code", -1)),
+                        info=str(getattr(item, "error_info", "")),
+                    )
+                    for item in failed
+                ],
+            )
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class PermissionGroupPage(BaseModel):
+    """One page of ``get_permission_group``; ``next == ""`` means the last page."""
+
+    items: list[PermissionGroupInfo] = Field(default_factory=list)
+    next: str = ""
+
+
+class MemberPage(BaseModel):
+    """One page of ``get_permission_group_member_list``; ``next == ""`` means the last page."""
+
+    accounts: list[str] = Field(default_factory=list)
+    next: str = ""
+
+
+def chunked(values: Sequence[T], size: int) -> Iterator[list[T]]:
+    """Split ``values`` into lists of at most ``size`` items."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
