@@ -1,0 +1,1 @@
+"""The dynamic resources. Provider classes are pickled by reference: never move or rename them."""

@@ -1,0 +1,287 @@
+"""``tencentchat:PermissionGroup``: a permission group of a Community (spec §7.1-7.4).
+
+| input                | API field            | on change |
+|----------------------|----------------------|-----------|
+| group_id             | GroupId              | replace   |
+| permission_group_id  | PermissionGroupId    | replace   |
+| name                 | PermissionGroupName  | update    |
+| permission           | Permission           | update    |
+| custom_string        | CustomString         | update    |
+| adopt_existing       | (create behaviour)   | state only|
+
+Output: ``member_count`` (MemberCount). Every create, read, update and delete is one REST call
+on the happy path; only a create that finds its ID taken makes the extra calls that resolve it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pydantic import BaseModel, ConfigDict
+from pydantic.functional_validators import BeforeValidator
+
+from .. import validation as v
+from ..naming import auto_name, is_auto_named
+from ..permissions import GroupPermission, describe, normalize_permission, to_wire, undefined_bits
+from ._base import BaseProvider
+from ._program import merge_args, validate_plain
+
+# Unverified: the spec documents no error code for a duplicate custom PermissionGroupId.
+# A create failing with one of these codes is checked against the server before giving up.
+CREATE_CONFLICT_CODES = frozenset({10021, 10025, 10004})
+PERMISSION_GROUP_NOT_FOUND = 110006
+GROUP_NOT_FOUND = 10010
+
+
+def _permission(value: object) -> int:
+    return normalize_permission(value, GroupPermission)
+
+
+def _permission_group_id(value: object) -> str:
+    return v.permission_group_id(value, allow_server_generated=True)
+
+
+class PermissionGroupInputs(BaseModel):
+    """Checked inputs of a permission group."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: Annotated[str, BeforeValidator(v.group_id)]
+    permission_group_id: Annotated[str, BeforeValidator(_permission_group_id)]
+    name: Annotated[str, BeforeValidator(v.name)]
+    permission: Annotated[int, BeforeValidator(_permission)] = 0
+    custom_string: Annotated[str, BeforeValidator(v.custom_string)] = ""
+    adopt_existing: Annotated[bool, BeforeValidator(v.boolean)] = False
+
+
+class PermissionGroupState(PermissionGroupInputs):
+    """Outputs: the inputs as the server has them, plus the member count."""
+
+    member_count: int = 0
+
+
+class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
+    """Create/read/update/delete of one permission group."""
+
+    kind = "PermissionGroup"
+    Args = PermissionGroupInputs
+    replace_fields = ("group_id", "permission_group_id")
+    update_fields = ("name", "permission", "custom_string", "adopt_existing")
+
+    def to_wire(self, name: str, value: Any) -> Any:
+        return to_wire(value) if name == "permission" else value
+
+    def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
+        pg_id = known.get("permission_group_id")
+        if pg_id and pg_id.startswith(v.SERVER_PERMISSION_GROUP_ID_PREFIX) and not known.get(
+                "adopt_existing"):
+            try:
+                v.permission_group_id(pg_id)
+            except ValueError as exc:
+                return [("permission_group_id", str(exc))]
+        return []
+
+    @staticmethod
+    def ident(a: PermissionGroupInputs) -> str:
+        return f"{a.permission_group_id} in community {a.group_id}"
+
+    @staticmethod
+    def resource_id(a: PermissionGroupInputs) -> str:
+        return f"{a.group_id}/{a.permission_group_id}"
+
+    def outputs(self, a: PermissionGroupInputs, member_count: int) -> dict[str, Any]:
+        state = PermissionGroupState(**a.model_dump(), member_count=member_count)
+        out = state.model_dump()
+        out["permission"] = to_wire(state.permission)
+        return out
+
+    # -- create ---------------------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        from ..errors import TencentChatError
+
+        a = self.args(props)
+        client = self.client()
+        try:
+            client.create_permission_group(
+                a.group_id, a.name, permission=a.permission,
+                permission_group_id=a.permission_group_id,
+                custom_string=a.custom_string or None)
+            return CreateResult(self.resource_id(a), self.outputs(a, 0))
+        except TencentChatError as exc:
+            if exc.code not in CREATE_CONFLICT_CODES:
+                raise self.fail(self.ident(a), "create", exc) from None
+            return self._resolve_existing(a, exc)
+
+    def _resolve_existing(self, a: PermissionGroupInputs, original: Exception) -> CreateResult:
+        """The ID is (probably) taken: decide whether the object is ours to take over."""
+        existing = self._fetch(a)
+        if existing is None:
+            raise self.fail(self.ident(a), "create", original) from None
+        same = (existing.name, existing.permission, existing.custom_string or "") == (
+            a.name, a.permission, a.custom_string)
+        if not (same or a.adopt_existing or is_auto_named(a.permission_group_id)):
+            raise self.fail(self.ident(a), "create", ValueError(
+                f"permission group {a.permission_group_id} already exists in community "
+                f"{a.group_id} with different settings (name {existing.name!r}, permission "
+                f"{existing.permission}). It was not created by this stack. To manage it here, "
+                "set adopt_existing=True (its settings will be updated to the declared ones; "
+                "consider also the resource option retain_on_delete=True), or choose another "
+                "permission_group_id.")) from None
+        if not same:
+            self._modify(a, existing)
+        return CreateResult(self.resource_id(a), self.outputs(a, existing.member_count or 0))
+
+    def _fetch(self, a: PermissionGroupInputs):
+        """The server's record of this permission group, or None when it does not exist."""
+        from ..errors import TencentChatError
+
+        try:
+            result = self.client().get_permission_groups(a.group_id, [a.permission_group_id])
+        except TencentChatError as exc:
+            if exc.code == GROUP_NOT_FOUND:
+                return None
+            raise self.fail(self.ident(a), "read", exc) from None
+        for item in result.items:
+            if item.ok and item.permission_group_id == a.permission_group_id:
+                return item
+            if item.error_code not in (0, PERMISSION_GROUP_NOT_FOUND):
+                raise self.fail(self.ident(a), "read", _item_error(item)) from None
+        return None
+
+    def _modify(self, new: PermissionGroupInputs, old: Any) -> None:
+        from ..errors import TencentChatError
+
+        changes: dict[str, Any] = {}
+        if new.name != old.name:
+            changes["name"] = new.name
+        if new.permission != old.permission:
+            changes["permission"] = new.permission
+        if new.custom_string != (old.custom_string or ""):
+            changes["custom_string"] = new.custom_string
+        if not changes:
+            return
+        try:
+            self.client().modify_permission_group(new.group_id, new.permission_group_id,
+                                                  **changes)
+        except TencentChatError as exc:
+            if exc.code == PERMISSION_GROUP_NOT_FOUND:
+                # Deleted outside Pulumi since the last refresh: bring it back as declared.
+                self.client().create_permission_group(
+                    new.group_id, new.name, permission=new.permission,
+                    permission_group_id=new.permission_group_id,
+                    custom_string=new.custom_string or None)
+                return
+            raise self.fail(self.ident(new), "update", exc) from None
+
+    # -- read -----------------------------------------------------------------------------
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        a = self.args(props)
+        item = self._fetch(a)
+        if item is None:
+            return ReadResult("", {})
+        current = PermissionGroupInputs(
+            group_id=a.group_id, permission_group_id=a.permission_group_id,
+            name=item.name, permission=item.permission,
+            custom_string=item.custom_string or "", adopt_existing=a.adopt_existing)
+        outs = self.outputs(current, item.member_count or 0)
+        inputs = {k: val for k, val in outs.items() if k != "member_count"}
+        return ReadResult(id_ or self.resource_id(a), outs, inputs)
+
+    # -- update ---------------------------------------------------------------------------
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old, new = self.args(olds), self.args(news)
+        self._modify(new, old)
+        member_count = olds.get("member_count")
+        return UpdateResult(self.outputs(new, int(member_count or 0)))
+
+    # -- delete ---------------------------------------------------------------------------
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from ..errors import TencentChatError
+
+        a = self.args(props)
+        try:
+            result = self.client().destroy_permission_groups(a.group_id, [a.permission_group_id])
+        except TencentChatError as exc:
+            if exc.code == GROUP_NOT_FOUND:
+                return  # the community is gone, and its permission groups with it
+            raise self.fail(self.ident(a), "delete", exc) from None
+        for item in result.items:
+            if item.error_code not in (0, PERMISSION_GROUP_NOT_FOUND):
+                raise self.fail(self.ident(a), "delete", _item_error(item)) from None
+
+
+def _item_error(item: Any) -> Exception:
+    from ..errors import error_for
+
+    return error_for(item.error_code, item.error_info, "permission group item")
+
+
+@dataclass
+class PermissionGroupArgs:
+    """Inputs of :class:`PermissionGroup`, in the style of Pulumi SDK ``…Args`` classes."""
+
+    group_id: pulumi.Input[str]
+    name: pulumi.Input[str]
+    permission: pulumi.Input[Any] = 0
+    permission_group_id: pulumi.Input[str] | None = None
+    custom_string: pulumi.Input[str] | None = None
+    adopt_existing: pulumi.Input[bool] = False
+
+
+class PermissionGroup(Resource, module="tencentchat", name="PermissionGroup"):
+    """A permission group in a Tencent Cloud Chat community.
+
+    ``permission`` takes an int, a :class:`GroupPermission` flag or a list of bit names.
+    Without ``permission_group_id`` the ID is derived from project, stack and resource name
+    (stable across runs). ``adopt_existing=True`` takes over a group that already exists.
+    """
+
+    group_id: pulumi.Output[str]
+    permission_group_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    permission: pulumi.Output[int]
+    custom_string: pulumi.Output[str]
+    adopt_existing: pulumi.Output[bool]
+    member_count: pulumi.Output[int]
+
+    def __init__(self, resource_name: str, args: PermissionGroupArgs | None = None, *,
+                 group_id: pulumi.Input[str] | None = None,
+                 name: pulumi.Input[str] | None = None,
+                 permission: pulumi.Input[Any] = 0,
+                 permission_group_id: pulumi.Input[str] | None = None,
+                 custom_string: pulumi.Input[str] | None = None,
+                 adopt_existing: pulumi.Input[bool] = False,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        props = merge_args(args, dict(
+            group_id=group_id, name=name, permission=permission,
+            permission_group_id=permission_group_id, custom_string=custom_string,
+            adopt_existing=adopt_existing), defaults={"permission": 0, "adopt_existing": False})
+        for required in ("group_id", "name"):
+            if props.get(required) is None:
+                raise ValueError(f"tencentchat:PermissionGroup {resource_name!r}: "
+                                 f"{required} is required")
+        if props.get("permission_group_id") is None:
+            props["permission_group_id"] = auto_name(
+                pulumi.get_project(), pulumi.get_stack(), resource_name)
+        props = validate_plain("PermissionGroup", resource_name, PermissionGroupInputs, props)
+        provider = PermissionGroupProvider()
+        if isinstance(props.get("permission"), int):
+            perm = props["permission"]
+            props["permission"] = to_wire(perm)
+        else:
+            perm = None
+        pg_id = props.get("permission_group_id")
+        if isinstance(pg_id, str) and isinstance(props.get("adopt_existing"), bool):
+            problems = provider.cross_check(props)
+            if problems:
+                field, reason = problems[0]
+                raise ValueError(f"tencentchat:PermissionGroup {resource_name!r}: {field} {reason}")
+        props["member_count"] = None
+        super().__init__(provider, resource_name, props, opts)
+        if perm is not None and undefined_bits(perm, GroupPermission):
+            pulumi.log.warn(
+                f"permission {describe(perm, GroupPermission)} sets bits that Tencent does not "
+                "define for communities; they are sent as given", resource=self)

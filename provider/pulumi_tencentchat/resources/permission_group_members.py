@@ -1,0 +1,165 @@
+"""``tencentchat:PermissionGroupMembers``: the accounts this stack puts in a permission group.
+
+| input                | API field          | on change |
+|----------------------|--------------------|-----------|
+| group_id             | GroupId            | replace   |
+| permission_group_id  | PermissionGroupId  | replace   |
+| members              | MemberList         | update (adds and removes the difference) |
+
+Manages exactly the listed accounts: members added by others are never touched, and a
+refresh reports only which listed accounts are missing. Calls are batched 100 accounts each
+(spec §7.9-7.11); ``members`` is compared as a set, so reordering the list changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pydantic import BaseModel, ConfigDict
+from pydantic.functional_validators import BeforeValidator
+
+from .. import validation as v
+from ._base import BaseProvider
+from ._program import merge_args, validate_plain
+
+GROUP_NOT_FOUND = 10010
+PERMISSION_GROUP_NOT_FOUND = 110006
+ALREADY_MEMBER = 10013
+
+
+def _permission_group_id(value: object) -> str:
+    return v.permission_group_id(value, allow_server_generated=True)
+
+
+class PermissionGroupMembersInputs(BaseModel):
+    """Checked inputs (and outputs) of a permission group's managed member list."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: Annotated[str, BeforeValidator(v.group_id)]
+    permission_group_id: Annotated[str, BeforeValidator(_permission_group_id)]
+    members: Annotated[list[str], BeforeValidator(v.members)]
+
+
+class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs]):
+    """Adds and removes the listed accounts of one permission group."""
+
+    kind = "PermissionGroupMembers"
+    Args = PermissionGroupMembersInputs
+    replace_fields = ("group_id", "permission_group_id")
+    update_fields = ("members",)
+
+    def comparable(self, name: str, value: Any) -> Any:
+        if name == "members" and isinstance(value, (list, tuple)):
+            return frozenset(value)
+        return super().comparable(name, value)
+
+    @staticmethod
+    def ident(a: PermissionGroupMembersInputs) -> str:
+        return f"members of permission group {a.permission_group_id} in community {a.group_id}"
+
+    @staticmethod
+    def resource_id(a: PermissionGroupMembersInputs) -> str:
+        return f"{a.group_id}/{a.permission_group_id}/members"
+
+    def _add(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
+        """Add ``accounts``; on a per-account failure undo this call's additions and raise."""
+        from ..errors import BatchItemError, TencentChatError
+
+        if not accounts:
+            return
+        try:
+            result = self.client().add_permission_group_members(
+                a.group_id, a.permission_group_id, accounts)
+        except TencentChatError as exc:
+            raise self.fail(self.ident(a), action, exc) from None
+        failed = [item for item in result.items if item.result not in (0, ALREADY_MEMBER)]
+        if failed:
+            added = [item.member_account for item in result.items if item.result == 0]
+            if added:  # leave nothing behind that the state will not record
+                self.client().delete_permission_group_members(
+                    a.group_id, a.permission_group_id, added)
+            raise self.fail(self.ident(a), action, BatchItemError.from_members(failed)) from None
+
+    def _remove(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
+        from ..errors import TencentChatError
+
+        if not accounts:
+            return
+        try:
+            self.client().delete_permission_group_members(
+                a.group_id, a.permission_group_id, accounts)
+        except TencentChatError as exc:
+            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND) and action == "delete":
+                return  # the permission group is gone, and its members with it
+            raise self.fail(self.ident(a), action, exc) from None
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        a = self.args(props)
+        self._add(a, list(a.members), "create")
+        return CreateResult(self.resource_id(a), a.model_dump())
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from ..errors import TencentChatError
+
+        a = self.args(props)
+        try:
+            present = set(self.client().iter_permission_group_members(
+                a.group_id, a.permission_group_id))
+        except TencentChatError as exc:
+            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
+                return ReadResult("", {})
+            raise self.fail(self.ident(a), "read", exc) from None
+        kept = [m for m in a.members if m in present]
+        if not kept:
+            return ReadResult("", {})
+        outs = {"group_id": a.group_id, "permission_group_id": a.permission_group_id,
+                "members": kept}
+        return ReadResult(id_ or self.resource_id(a), outs, dict(outs))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old, new = self.args(olds), self.args(news)
+        before = set(old.members)
+        after = set(new.members)
+        self._add(new, [m for m in new.members if m not in before], "update")
+        self._remove(new, [m for m in old.members if m not in after], "update")
+        return UpdateResult(new.model_dump())
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        a = self.args(props)
+        self._remove(a, list(a.members), "delete")
+
+
+@dataclass
+class PermissionGroupMembersArgs:
+    """Inputs of :class:`PermissionGroupMembers`, in the style of Pulumi SDK ``…Args``."""
+
+    group_id: pulumi.Input[str]
+    permission_group_id: pulumi.Input[str]
+    members: pulumi.Input[list[pulumi.Input[str]]]
+
+
+class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGroupMembers"):
+    """Exactly the listed accounts as members of a permission group (others are left alone)."""
+
+    group_id: pulumi.Output[str]
+    permission_group_id: pulumi.Output[str]
+    members: pulumi.Output[list[str]]
+
+    def __init__(self, resource_name: str, args: PermissionGroupMembersArgs | None = None, *,
+                 group_id: pulumi.Input[str] | None = None,
+                 permission_group_id: pulumi.Input[str] | None = None,
+                 members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
+                                      members=members))
+        for required in ("group_id", "permission_group_id", "members"):
+            if props.get(required) is None:
+                raise ValueError(f"tencentchat:PermissionGroupMembers {resource_name!r}: "
+                                 f"{required} is required")
+        props = validate_plain("PermissionGroupMembers", resource_name,
+                               PermissionGroupMembersInputs, props)
+        super().__init__(PermissionGroupMembersProvider(), resource_name, props, opts)

@@ -1,0 +1,231 @@
+"""``tencentchat:TopicPermission``: a permission group's rights in one topic (spec §7.5-7.8).
+
+| input                | API field          | on change |
+|----------------------|--------------------|-----------|
+| group_id             | GroupId            | replace   |
+| permission_group_id  | PermissionGroupId  | replace   |
+| topic_id             | TopicId            | replace   |
+| permission           | Permission         | update    |
+
+Create is add_topic_permission_group, update set_topic_permission_group, delete
+delete_topic_permission_group, read get_topic_permission_group: one call each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import pulumi
+from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pydantic import BaseModel, ConfigDict
+from pydantic.functional_validators import BeforeValidator
+
+from .. import validation as v
+from ..permissions import TopicPermissionBit, describe, normalize_permission, to_wire, undefined_bits
+from ._base import BaseProvider
+from ._program import merge_args, validate_plain
+
+GROUP_NOT_FOUND = 10010
+PERMISSION_GROUP_NOT_FOUND = 110006
+TOPIC_PERMISSION_NOT_FOUND = 110011
+
+
+def _permission(value: object) -> int:
+    return normalize_permission(value, TopicPermissionBit)
+
+
+def _permission_group_id(value: object) -> str:
+    return v.permission_group_id(value, allow_server_generated=True)
+
+
+class TopicPermissionInputs(BaseModel):
+    """Checked inputs (and outputs) of a topic permission."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: Annotated[str, BeforeValidator(v.group_id)]
+    permission_group_id: Annotated[str, BeforeValidator(_permission_group_id)]
+    topic_id: Annotated[str, BeforeValidator(v.topic_id)]
+    permission: Annotated[int, BeforeValidator(_permission)]
+
+
+class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
+    """Create/read/update/delete of one topic permission of a permission group."""
+
+    kind = "TopicPermission"
+    Args = TopicPermissionInputs
+    replace_fields = ("group_id", "permission_group_id", "topic_id")
+    update_fields = ("permission",)
+
+    def to_wire(self, name: str, value: Any) -> Any:
+        return to_wire(value) if name == "permission" else value
+
+    def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
+        topic, group = known.get("topic_id"), known.get("group_id")
+        if topic and group:
+            try:
+                v.topic_in_group(topic, group)
+            except ValueError as exc:
+                return [("topic_id", str(exc))]
+        return []
+
+    @staticmethod
+    def ident(a: TopicPermissionInputs) -> str:
+        return f"{a.topic_id} of permission group {a.permission_group_id}"
+
+    @staticmethod
+    def resource_id(a: TopicPermissionInputs) -> str:
+        return f"{a.permission_group_id}/{a.topic_id}"
+
+    @staticmethod
+    def outputs(a: TopicPermissionInputs) -> dict[str, Any]:
+        out = a.model_dump()
+        out["permission"] = to_wire(a.permission)
+        return out
+
+    def _current(self, a: TopicPermissionInputs, action: str) -> int | None:
+        """The permission the server holds for this topic, or None when there is none."""
+        from ..errors import TencentChatError
+
+        try:
+            result = self.client().get_topic_permissions(
+                a.group_id, a.permission_group_id, [a.topic_id])
+        except TencentChatError as exc:
+            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND,
+                            TOPIC_PERMISSION_NOT_FOUND):
+                return None
+            raise self.fail(self.ident(a), action, exc) from None
+        for item in result.items:
+            if item.ok and item.topic_id == a.topic_id:
+                return int(item.permission or 0)
+            if item.error_code not in (0, TOPIC_PERMISSION_NOT_FOUND):
+                raise self.fail(self.ident(a), action, _item_error(item)) from None
+        return None
+
+    def _write(self, a: TopicPermissionInputs, method: str, action: str) -> int:
+        """Call add/set for this one topic; return the per-item code (0 = done)."""
+        from ..errors import TencentChatError
+
+        try:
+            result = getattr(self.client(), method)(
+                a.group_id, a.permission_group_id, {a.topic_id: a.permission})
+        except TencentChatError as exc:
+            raise self.fail(self.ident(a), action, exc) from None
+        for item in result.items:
+            if item.topic_id == a.topic_id or len(result.items) == 1:
+                return item.error_code
+        return 0
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        a = self.args(props)
+        code = self._write(a, "add_topic_permissions", "create")
+        if code != 0:
+            # Probably there already (a lost create, or someone else's): look before failing.
+            current = self._current(a, "create")
+            if current is None:
+                raise self.fail(self.ident(a), "create", _code_error(code)) from None
+            if current != a.permission:
+                raise self.fail(self.ident(a), "create", ValueError(
+                    f"permission group {a.permission_group_id} already has a permission for "
+                    f"topic {a.topic_id}: {describe(current, TopicPermissionBit)}, not the "
+                    f"declared {describe(a.permission, TopicPermissionBit)}. It was not created "
+                    "by this stack: remove it in the console, or declare that value and change "
+                    "it afterwards.")) from None
+        return CreateResult(self.resource_id(a), self.outputs(a))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        a = self.args(props)
+        current = self._current(a, "read")
+        if current is None:
+            return ReadResult("", {})
+        outs = self.outputs(a.model_copy(update={"permission": current}))
+        return ReadResult(id_ or self.resource_id(a), outs, dict(outs))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old, new = self.args(olds), self.args(news)
+        if old.permission != new.permission:
+            code = self._write(new, "set_topic_permissions", "update")
+            if code == TOPIC_PERMISSION_NOT_FOUND:
+                # Removed outside Pulumi since the last refresh: add it back as declared.
+                code = self._write(new, "add_topic_permissions", "update")
+            if code != 0:
+                raise self.fail(self.ident(new), "update", _code_error(code)) from None
+        return UpdateResult(self.outputs(new))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        from ..errors import TencentChatError
+
+        a = self.args(props)
+        try:
+            result = self.client().delete_topic_permissions(
+                a.group_id, a.permission_group_id, [a.topic_id])
+        except TencentChatError as exc:
+            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
+                return  # its permission group or community is gone, and it with them
+            raise self.fail(self.ident(a), "delete", exc) from None
+        for item in result.items:
+            if item.error_code not in (0, TOPIC_PERMISSION_NOT_FOUND):
+                raise self.fail(self.ident(a), "delete", _item_error(item)) from None
+
+
+def _item_error(item: Any) -> Exception:
+    from ..errors import error_for
+
+    return error_for(item.error_code, item.error_info, "topic permission item")
+
+
+def _code_error(code: int) -> Exception:
+    from ..errors import error_for
+
+    return error_for(code, "", "topic permission item")
+
+
+@dataclass
+class TopicPermissionArgs:
+    """Inputs of :class:`TopicPermission`, in the style of Pulumi SDK ``…Args`` classes."""
+
+    group_id: pulumi.Input[str]
+    permission_group_id: pulumi.Input[str]
+    topic_id: pulumi.Input[str]
+    permission: pulumi.Input[Any]
+
+
+class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
+    """The rights a permission group's members hold in one topic of the community.
+
+    ``permission`` takes an int, a :class:`TopicPermissionBit` flag or a list of bit names.
+    """
+
+    group_id: pulumi.Output[str]
+    permission_group_id: pulumi.Output[str]
+    topic_id: pulumi.Output[str]
+    permission: pulumi.Output[int]
+
+    def __init__(self, resource_name: str, args: TopicPermissionArgs | None = None, *,
+                 group_id: pulumi.Input[str] | None = None,
+                 permission_group_id: pulumi.Input[str] | None = None,
+                 topic_id: pulumi.Input[str] | None = None,
+                 permission: pulumi.Input[Any] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
+                                      topic_id=topic_id, permission=permission))
+        for required in ("group_id", "permission_group_id", "topic_id", "permission"):
+            if props.get(required) is None:
+                raise ValueError(f"tencentchat:TopicPermission {resource_name!r}: "
+                                 f"{required} is required")
+        props = validate_plain("TopicPermission", resource_name, TopicPermissionInputs, props)
+        provider = TopicPermissionProvider()
+        if isinstance(props["topic_id"], str) and isinstance(props["group_id"], str):
+            problems = provider.cross_check(props)
+            if problems:
+                field, reason = problems[0]
+                raise ValueError(f"tencentchat:TopicPermission {resource_name!r}: {field} {reason}")
+        perm = props["permission"] if isinstance(props["permission"], int) else None
+        if perm is not None:
+            props["permission"] = to_wire(perm)
+        super().__init__(provider, resource_name, props, opts)
+        if perm is not None and undefined_bits(perm, TopicPermissionBit):
+            pulumi.log.warn(
+                f"permission {describe(perm, TopicPermissionBit)} sets bits that Tencent does not "
+                "define for topics; they are sent as given", resource=self)
