@@ -26,7 +26,20 @@ _EXPORTS = {
     "ConfigError": "errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ClientSettings",
+    "ConfigError",
+    "GroupPermission",
+    "PermissionGroup",
+    "PermissionGroupArgs",
+    "PermissionGroupMembers",
+    "PermissionGroupMembersArgs",
+    "TencentChatClient",
+    "TencentChatError",
+    "TopicPermission",
+    "TopicPermissionArgs",
+    "TopicPermissionBit",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -83,14 +83,13 @@ class BaseProvider(ResourceProvider, Generic[A]):
                 values[name] = self.to_wire(name, field_rule(self.Args, name)(raw))
             except (ValueError, TypeError) as exc:
                 failures.append(CheckFailure(name, f"{name} {exc}"))
-        if not failures:
-            known = {k: v for k, v in values.items() if not is_unknown(v)}
-            for name, reason in self.cross_check(known):
-                failures.append(CheckFailure(name, f"{name} {reason}"))
+        known = {k: v for k, v in values.items() if not is_unknown(v)}
+        for name, reason in self.cross_check(known):
+            failures.append(CheckFailure(name, f"{name} {reason}"))
         return CheckResult(values, failures)
 
     def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
-        """Rules spanning several fields; ``known`` holds only known, valid values."""
+        """Rules spanning several fields; ``known`` holds only the known, valid values."""
         return []
 
     def to_wire(self, name: str, value: Any) -> Any:

@@ -67,7 +67,7 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
 
     def _add(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
         """Add ``accounts``; on a per-account failure undo this call's additions and raise."""
-        from ..errors import BatchItemError, TencentChatError
+        from ..errors import BatchItemError, ItemFailure, TencentChatError
 
         if not accounts:
             return
@@ -82,7 +82,9 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
             if added:  # leave nothing behind that the state will not record
                 self.client().delete_permission_group_members(
                     a.group_id, a.permission_group_id, added)
-            raise self.fail(self.ident(a), action, BatchItemError.from_members(failed)) from None
+            raise self.fail(self.ident(a), action, BatchItemError(
+                "add_permission_group_member",
+                [ItemFailure(i.member_account, i.result) for i in failed])) from None
 
     def _remove(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
         from ..errors import TencentChatError

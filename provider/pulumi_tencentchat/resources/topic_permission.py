@@ -22,7 +22,13 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
-from ..permissions import TopicPermissionBit, describe, normalize_permission, to_wire, undefined_bits
+from ..permissions import (
+    TopicPermissionBit,
+    describe,
+    normalize_permission,
+    to_wire,
+    undefined_bits,
+)
 from ._base import BaseProvider
 from ._program import merge_args, validate_plain
 
