@@ -124,7 +124,7 @@ class Emulator:
         app.router.add_route("*", "/v4/{service}/{command}", self.handle_api)
         app.router.add_get("/_emulator/stats", self.handle_stats)
         app.router.add_post("/_emulator/reset", self.handle_reset)
-        app["emulator"] = self
+        app[EMULATOR_KEY] = self
         return app
 
     # --- admin routes (not counted) -----------------------------------------------------
@@ -224,3 +224,5 @@ class Emulator:
             raise IllegalCommand(f"unknown service {service!r}")
         return handler
 
+
+EMULATOR_KEY = web.AppKey("emulator", Emulator)
