@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from .errors import ChatError
 from .server import Emulator, Settings
 from .store import Store
 
@@ -70,8 +71,15 @@ async def _serve(emu: Emulator, host: str, port: int, ready: Callable[[str], Non
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     state = None if args.in_memory else (args.state or DEFAULT_STATE)
-    emu = make_emulator(sdkappid=args.sdkappid, secret_key=args.secret_key,
-                        admins=args.admin or ["administrator"], state=state, seed=args.seed)
+    try:
+        emu = make_emulator(sdkappid=args.sdkappid, secret_key=args.secret_key,
+                            admins=args.admin or ["administrator"], state=state, seed=args.seed)
+    except ChatError as e:
+        sys.stderr.write(f"tencentchat-emulator: invalid seed: {e.code} {e.info}\n")
+        return 2
+    except (OSError, ValueError) as e:
+        sys.stderr.write(f"tencentchat-emulator: cannot start: {e}\n")
+        return 2
 
     async def run() -> None:
         stop = asyncio.Event()

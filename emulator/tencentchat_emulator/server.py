@@ -120,7 +120,7 @@ class Emulator:
         self._sdkappid_text = str(settings.sdkappid)
 
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=4 * 1024 * 1024)
+        app = web.Application(client_max_size=U.MAX_BODY_BYTES)
         app.router.add_route("*", "/v4/{service}/{command}", self.handle_api)
         app.router.add_get("/_emulator/stats", self.handle_stats)
         app.router.add_post("/_emulator/reset", self.handle_reset)
@@ -168,7 +168,10 @@ class Emulator:
         self._check_query(request.query)
         if not self.limiter.allow(ctx.command):
             raise ChatError(U.RATE_LIMIT_CODE, "REST call frequency over limit")
-        raw = await request.read()
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            raise ChatError(U.BODY_TOO_LARGE_CODE, "request body too large") from None
         ctx.body = self._parse_body(raw)
         handler = self._resolve(ctx.service, ctx.command)
         with self.store.transaction():

@@ -58,6 +58,11 @@ EMPTY_BODY_CODE = 60003
 # body parse failure) rather than 60003 (gateway parse error) or 10004.
 NON_OBJECT_BODY_CODE = 10011
 
+# Unverified: no documented body-size limit or code (spec §12); we cap bodies at 4 MiB and
+# answer 10004 (HTTP 200) rather than HTTP 413.
+MAX_BODY_BYTES = 4 * 1024 * 1024
+BODY_TOO_LARGE_CODE = 10004
+
 # --- Rate limit (spec §2.4) -------------------------------------------------------------
 
 RATE_LIMIT_PER_SECOND = 200  # documented value

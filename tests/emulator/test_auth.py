@@ -135,3 +135,8 @@ def test_second_admin_allowed_when_configured(tmp_path) -> None:
                                         60010)
     finally:
         emu.stop()
+
+
+def test_oversized_body_is_an_envelope(api: Raw) -> None:
+    big = b'{"Type": "Community", "Name": "' + b"a" * (4 * 1024 * 1024) + b'"}'
+    api.fail("create_group", None, 10004, raw=big)

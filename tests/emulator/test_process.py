@@ -199,3 +199,13 @@ def test_store_roundtrip_and_rollback(tmp_path: Path) -> None:
         assert mode == "wal"
     finally:
         store.close()
+
+
+def test_invalid_seed_fails_fast(tmp_path: Path) -> None:
+    seed = seed_file(tmp_path, [{"GroupId": "no-prefix", "Name": "x", "Type": "Community"}])
+    proc = subprocess.run(
+        [sys.executable, "-m", "tencentchat_emulator", "--port", "0", "--in-memory",
+         "--seed", str(seed)], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert "listening" not in proc.stdout
+    assert "10015" in proc.stderr
