@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets as _secrets
 import threading
 import time
@@ -110,6 +111,35 @@ def _unique(values: Iterable[str]) -> list[str]:
     for value in values:
         seen.setdefault(value, None)
     return list(seen)
+
+
+_QUERY_SECRET = re.compile(r"(usersig=)[^&\s\"']+", re.IGNORECASE)
+
+
+class _QuerySecretFilter(logging.Filter):
+    """Scrubs ``usersig=...`` from urllib3's request log lines (DEBUG), which show the URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # pragma: no cover - malformed third-party record
+            return True
+        if "usersig=" in message.lower():
+            record.msg = _QUERY_SECRET.sub(r"\1***", message)
+            record.args = ()
+        return True
+
+
+_filter_lock = threading.Lock()
+_filter_installed = False
+
+
+def _install_log_scrubber() -> None:
+    global _filter_installed
+    with _filter_lock:
+        if not _filter_installed:
+            logging.getLogger("urllib3.connectionpool").addFilter(_QuerySecretFilter())
+            _filter_installed = True
 
 
 def _describe_transport(exc: BaseException) -> tuple[str, bool, str]:
@@ -276,6 +306,7 @@ class TencentChatClient:
             return session
         with self._session_lock:
             if self._session is None:
+                _install_log_scrubber()
                 import requests
                 from requests.adapters import HTTPAdapter
 
