@@ -17,6 +17,7 @@ from pulumi.dynamic import (
     DiffResult,
     ResourceProvider,
 )
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pydantic import BaseModel
 from pydantic.functional_validators import BeforeValidator
@@ -28,8 +29,18 @@ A = TypeVar("A", bound=BaseModel)
 
 
 def is_unknown(value: object) -> bool:
-    """True for a value the engine does not know yet (preview of computed inputs)."""
-    return isinstance(value, str) and value == rpc.UNKNOWN
+    """True for a value the engine does not know yet (preview of computed inputs).
+
+    The host hands ``check``/``diff`` ``Unknown`` objects; the wire form is a sentinel string.
+    """
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
+
+
+def holds_unknown(value: object) -> bool:
+    """True for an unknown value or a list with an unknown element."""
+    if isinstance(value, (list, tuple)):
+        return any(holds_unknown(item) for item in value)
+    return is_unknown(value)
 
 
 def field_rule(model: type[BaseModel], field: str):
@@ -38,6 +49,11 @@ def field_rule(model: type[BaseModel], field: str):
         if isinstance(meta, BeforeValidator):
             return meta.func
     return lambda value: value
+
+
+def code_of(exc: BaseException) -> int | None:
+    """Tencent's error code of a client exception (None for network failures)."""
+    return getattr(exc, "code", None)
 
 
 class ProviderError(Exception):
@@ -71,8 +87,10 @@ class BaseProvider(ResourceProvider, Generic[A]):
         failures: list[CheckFailure] = []
         for name, info in self.Args.model_fields.items():
             raw = news.get(name)
-            if is_unknown(raw):
+            if holds_unknown(raw):
                 values[name] = raw
+                failures.extend(CheckFailure(name, f"{name} {reason}")
+                                for reason in self.check_partial(name, raw))
                 continue
             if raw is None:
                 if info.is_required():
@@ -83,10 +101,14 @@ class BaseProvider(ResourceProvider, Generic[A]):
                 values[name] = self.to_wire(name, field_rule(self.Args, name)(raw))
             except (ValueError, TypeError) as exc:
                 failures.append(CheckFailure(name, f"{name} {exc}"))
-        known = {k: v for k, v in values.items() if not is_unknown(v)}
+        known = {k: v for k, v in values.items() if not holds_unknown(v)}
         for name, reason in self.cross_check(known):
             failures.append(CheckFailure(name, f"{name} {reason}"))
         return CheckResult(values, failures)
+
+    def check_partial(self, name: str, raw: Any) -> list[str]:
+        """Problems in the known parts of a value that is partly unknown (e.g. a list)."""
+        return []
 
     def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
         """Rules spanning several fields; ``known`` holds only the known, valid values."""
@@ -126,7 +148,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
 
     def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
         new = news.get(name)
-        if is_unknown(new):
+        if holds_unknown(new):
             return True
         default = self.Args.model_fields[name].get_default(call_default_factory=True)
         old_value = olds.get(name, default)

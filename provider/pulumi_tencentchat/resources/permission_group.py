@@ -26,7 +26,7 @@ from pydantic.functional_validators import BeforeValidator
 from .. import validation as v
 from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, describe, normalize_permission, to_wire, undefined_bits
-from ._base import BaseProvider
+from ._base import BaseProvider, code_of
 from ._program import merge_args, validate_plain
 
 # Unverified: the spec documents no error code for a duplicate custom PermissionGroupId.
@@ -100,7 +100,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     # -- create ---------------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> CreateResult:
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         a = self.args(props)
         client = self.client()
@@ -110,8 +110,8 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
                 permission_group_id=a.permission_group_id,
                 custom_string=a.custom_string or None)
             return CreateResult(self.resource_id(a), self.outputs(a, 0))
-        except TencentChatError as exc:
-            if exc.code not in CREATE_CONFLICT_CODES:
+        except ChatClientError as exc:
+            if code_of(exc) not in CREATE_CONFLICT_CODES:
                 raise self.fail(self.ident(a), "create", exc) from None
             return self._resolve_existing(a, exc)
 
@@ -136,12 +136,12 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     def _fetch(self, a: PermissionGroupInputs):
         """The server's record of this permission group, or None when it does not exist."""
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         try:
             result = self.client().get_permission_groups(a.group_id, [a.permission_group_id])
-        except TencentChatError as exc:
-            if exc.code == GROUP_NOT_FOUND:
+        except ChatClientError as exc:
+            if code_of(exc) == GROUP_NOT_FOUND:
                 return None
             raise self.fail(self.ident(a), "read", exc) from None
         for item in result.items:
@@ -152,7 +152,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         return None
 
     def _modify(self, new: PermissionGroupInputs, old: Any) -> None:
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         changes: dict[str, Any] = {}
         if new.name != old.name:
@@ -166,8 +166,8 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         try:
             self.client().modify_permission_group(new.group_id, new.permission_group_id,
                                                   **changes)
-        except TencentChatError as exc:
-            if exc.code == PERMISSION_GROUP_NOT_FOUND:
+        except ChatClientError as exc:
+            if code_of(exc) == PERMISSION_GROUP_NOT_FOUND:
                 # Deleted outside Pulumi since the last refresh: bring it back as declared.
                 self.client().create_permission_group(
                     new.group_id, new.name, permission=new.permission,
@@ -199,13 +199,13 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     # -- delete ---------------------------------------------------------------------------
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         a = self.args(props)
         try:
             result = self.client().destroy_permission_groups(a.group_id, [a.permission_group_id])
-        except TencentChatError as exc:
-            if exc.code == GROUP_NOT_FOUND:
+        except ChatClientError as exc:
+            if code_of(exc) == GROUP_NOT_FOUND:
                 return  # the community is gone, and its permission groups with it
             raise self.fail(self.ident(a), "delete", exc) from None
         for item in result.items:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
-from ._base import BaseProvider
+from ._base import BaseProvider, code_of, is_unknown
 from ._program import merge_args, validate_plain
 
 GROUP_NOT_FOUND = 10010
@@ -57,6 +57,23 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
             return frozenset(value)
         return super().comparable(name, value)
 
+    def check_partial(self, name: str, raw: Any) -> list[str]:
+        if name != "members" or not isinstance(raw, (list, tuple)):
+            return []
+        known = [item for item in raw if not is_unknown(item)]
+        problems: list[str] = []
+        for item in known:
+            try:
+                v.member_account(item)
+            except ValueError as exc:
+                problems.append(str(exc))
+        dupes = sorted({item for item in known if isinstance(item, str) and known.count(item) > 1})
+        if dupes:
+            problems.append(f"must not list an account twice (duplicates: {', '.join(dupes)})")
+        if len(raw) > v.MEMBERS_MAX:
+            problems.append(f"must list at most {v.MEMBERS_MAX} accounts (got {len(raw)})")
+        return problems
+
     @staticmethod
     def ident(a: PermissionGroupMembersInputs) -> str:
         return f"members of permission group {a.permission_group_id} in community {a.group_id}"
@@ -67,14 +84,14 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
 
     def _add(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
         """Add ``accounts``; on a per-account failure undo this call's additions and raise."""
-        from ..errors import BatchItemError, ItemFailure, TencentChatError
+        from ..errors import BatchItemError, ChatClientError, ItemFailure
 
         if not accounts:
             return
         try:
             result = self.client().add_permission_group_members(
                 a.group_id, a.permission_group_id, accounts)
-        except TencentChatError as exc:
+        except ChatClientError as exc:
             raise self.fail(self.ident(a), action, exc) from None
         failed = [item for item in result.items if item.result not in (0, ALREADY_MEMBER)]
         if failed:
@@ -87,15 +104,15 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
                 [ItemFailure(i.member_account, i.result) for i in failed])) from None
 
     def _remove(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         if not accounts:
             return
         try:
             self.client().delete_permission_group_members(
                 a.group_id, a.permission_group_id, accounts)
-        except TencentChatError as exc:
-            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND) and action == "delete":
+        except ChatClientError as exc:
+            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND) and action == "delete":
                 return  # the permission group is gone, and its members with it
             raise self.fail(self.ident(a), action, exc) from None
 
@@ -105,14 +122,14 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         return CreateResult(self.resource_id(a), a.model_dump())
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         a = self.args(props)
         try:
             present = set(self.client().iter_permission_group_members(
                 a.group_id, a.permission_group_id))
-        except TencentChatError as exc:
-            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
+        except ChatClientError as exc:
+            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
                 return ReadResult("", {})
             raise self.fail(self.ident(a), "read", exc) from None
         kept = [m for m in a.members if m in present]

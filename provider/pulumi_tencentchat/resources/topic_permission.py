@@ -29,7 +29,7 @@ from ..permissions import (
     to_wire,
     undefined_bits,
 )
-from ._base import BaseProvider
+from ._base import BaseProvider, code_of
 from ._program import merge_args, validate_plain
 
 GROUP_NOT_FOUND = 10010
@@ -92,13 +92,13 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
 
     def _current(self, a: TopicPermissionInputs, action: str) -> int | None:
         """The permission the server holds for this topic, or None when there is none."""
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         try:
             result = self.client().get_topic_permissions(
                 a.group_id, a.permission_group_id, [a.topic_id])
-        except TencentChatError as exc:
-            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND,
+        except ChatClientError as exc:
+            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND,
                             TOPIC_PERMISSION_NOT_FOUND):
                 return None
             raise self.fail(self.ident(a), action, exc) from None
@@ -111,12 +111,12 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
 
     def _write(self, a: TopicPermissionInputs, method: str, action: str) -> int:
         """Call add/set for this one topic; return the per-item code (0 = done)."""
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         try:
             result = getattr(self.client(), method)(
                 a.group_id, a.permission_group_id, {a.topic_id: a.permission})
-        except TencentChatError as exc:
+        except ChatClientError as exc:
             raise self.fail(self.ident(a), action, exc) from None
         for item in result.items:
             if item.topic_id == a.topic_id or len(result.items) == 1:
@@ -160,14 +160,14 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
         return UpdateResult(self.outputs(new))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        from ..errors import TencentChatError
+        from ..errors import ChatClientError
 
         a = self.args(props)
         try:
             result = self.client().delete_topic_permissions(
                 a.group_id, a.permission_group_id, [a.topic_id])
-        except TencentChatError as exc:
-            if exc.code in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
+        except ChatClientError as exc:
+            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
                 return  # its permission group or community is gone, and it with them
             raise self.fail(self.ident(a), "delete", exc) from None
         for item in result.items:
