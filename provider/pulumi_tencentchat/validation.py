@@ -78,6 +78,11 @@ def permission_group_id(value: object, *, allow_server_generated: bool = False) 
     return text
 
 
+def permission_group_ref(value: object) -> str:
+    """A reference to an existing permission group: server-generated IDs are allowed."""
+    return permission_group_id(value, allow_server_generated=True)
+
+
 def topic_id(value: object) -> str:
     """A topic ID ``<GroupId>@TOPIC#_…``, printable ASCII, at most 96 bytes."""
     text = _string(value)

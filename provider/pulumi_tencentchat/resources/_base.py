@@ -25,6 +25,12 @@ from pydantic.functional_validators import BeforeValidator
 from . import _runtime
 
 PROVIDER_KEY = "__provider"
+
+# Tencent codes the resources act on (spec §2.5, §7).
+GROUP_NOT_FOUND = 10010
+ALREADY_MEMBER = 10013
+PERMISSION_GROUP_NOT_FOUND = 110006
+TOPIC_PERMISSION_NOT_FOUND = 110011
 A = TypeVar("A", bound=BaseModel)
 
 

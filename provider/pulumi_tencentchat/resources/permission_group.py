@@ -26,22 +26,22 @@ from pydantic.functional_validators import BeforeValidator
 from .. import validation as v
 from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, describe, normalize_permission, to_wire, undefined_bits
-from ._base import BaseProvider, code_of
+from ._base import (
+    GROUP_NOT_FOUND,
+    PERMISSION_GROUP_NOT_FOUND,
+    BaseProvider,
+    code_of,
+)
 from ._program import merge_args, validate_plain
 
 # Unverified: the spec documents no error code for a duplicate custom PermissionGroupId.
 # A create failing with one of these codes is checked against the server before giving up.
 CREATE_CONFLICT_CODES = frozenset({10021, 10025, 10004})
-PERMISSION_GROUP_NOT_FOUND = 110006
-GROUP_NOT_FOUND = 10010
 
 
 def _permission(value: object) -> int:
     return normalize_permission(value, GroupPermission)
 
-
-def _permission_group_id(value: object) -> str:
-    return v.permission_group_id(value, allow_server_generated=True)
 
 
 class PermissionGroupInputs(BaseModel):
@@ -50,7 +50,7 @@ class PermissionGroupInputs(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     group_id: Annotated[str, BeforeValidator(v.group_id)]
-    permission_group_id: Annotated[str, BeforeValidator(_permission_group_id)]
+    permission_group_id: Annotated[str, BeforeValidator(v.permission_group_ref)]
     name: Annotated[str, BeforeValidator(v.name)]
     permission: Annotated[int, BeforeValidator(_permission)] = 0
     custom_string: Annotated[str, BeforeValidator(v.custom_string)] = ""

@@ -22,16 +22,15 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
-from ._base import BaseProvider, code_of, is_unknown
+from ._base import (
+    ALREADY_MEMBER,
+    GROUP_NOT_FOUND,
+    PERMISSION_GROUP_NOT_FOUND,
+    BaseProvider,
+    code_of,
+    is_unknown,
+)
 from ._program import merge_args, validate_plain
-
-GROUP_NOT_FOUND = 10010
-PERMISSION_GROUP_NOT_FOUND = 110006
-ALREADY_MEMBER = 10013
-
-
-def _permission_group_id(value: object) -> str:
-    return v.permission_group_id(value, allow_server_generated=True)
 
 
 class PermissionGroupMembersInputs(BaseModel):
@@ -40,7 +39,7 @@ class PermissionGroupMembersInputs(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     group_id: Annotated[str, BeforeValidator(v.group_id)]
-    permission_group_id: Annotated[str, BeforeValidator(_permission_group_id)]
+    permission_group_id: Annotated[str, BeforeValidator(v.permission_group_ref)]
     members: Annotated[list[str], BeforeValidator(v.members)]
 
 

@@ -29,20 +29,23 @@ from ..permissions import (
     to_wire,
     undefined_bits,
 )
-from ._base import BaseProvider, code_of
+from ._base import (
+    GROUP_NOT_FOUND,
+    PERMISSION_GROUP_NOT_FOUND,
+    TOPIC_PERMISSION_NOT_FOUND,
+    BaseProvider,
+    code_of,
+)
 from ._program import merge_args, validate_plain
 
-GROUP_NOT_FOUND = 10010
-PERMISSION_GROUP_NOT_FOUND = 110006
-TOPIC_PERMISSION_NOT_FOUND = 110011
+# Per-item codes meaning "there is no such topic permission": none was set, or the topic itself
+# is gone (unverified: a destroyed topic is reported like a missing group, 10010).
+GONE_ITEM_CODES = (TOPIC_PERMISSION_NOT_FOUND, GROUP_NOT_FOUND)
 
 
 def _permission(value: object) -> int:
     return normalize_permission(value, TopicPermissionBit)
 
-
-def _permission_group_id(value: object) -> str:
-    return v.permission_group_id(value, allow_server_generated=True)
 
 
 class TopicPermissionInputs(BaseModel):
@@ -51,7 +54,7 @@ class TopicPermissionInputs(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     group_id: Annotated[str, BeforeValidator(v.group_id)]
-    permission_group_id: Annotated[str, BeforeValidator(_permission_group_id)]
+    permission_group_id: Annotated[str, BeforeValidator(v.permission_group_ref)]
     topic_id: Annotated[str, BeforeValidator(v.topic_id)]
     permission: Annotated[int, BeforeValidator(_permission)]
 
@@ -105,7 +108,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
         for item in result.items:
             if item.ok and item.topic_id == a.topic_id:
                 return int(item.permission or 0)
-            if item.error_code not in (0, TOPIC_PERMISSION_NOT_FOUND):
+            if item.error_code not in (0, *GONE_ITEM_CODES):
                 raise self.fail(self.ident(a), action, _item_error(item)) from None
         return None
 
@@ -171,7 +174,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
                 return  # its permission group or community is gone, and it with them
             raise self.fail(self.ident(a), "delete", exc) from None
         for item in result.items:
-            if item.error_code not in (0, TOPIC_PERMISSION_NOT_FOUND):
+            if item.error_code not in (0, *GONE_ITEM_CODES):
                 raise self.fail(self.ident(a), "delete", _item_error(item)) from None
 
 
