@@ -1,0 +1,34 @@
+"""Small helpers shared by the provider-method tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.dynamic import CheckResult, ResourceProvider
+
+GROUP_ID = "@TGS#_dev"
+OTHER_GROUP_ID = "@TGS#_other"
+TOPIC_GENERAL = f"{GROUP_ID}@TOPIC#_general"
+TOPIC_NEWS = f"{GROUP_ID}@TOPIC#_news"
+OTHER_TOPIC = f"{OTHER_GROUP_ID}@TOPIC#_general"
+
+
+def failures(result: CheckResult) -> dict[str, str]:
+    """``{property: reason}`` of a check result."""
+    return {f.property: f.reason for f in result.failures}
+
+
+def checked(provider: ResourceProvider, news: dict[str, Any],
+            olds: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run ``check`` as the host does and return the inputs; fail the test on any failure."""
+    result = provider.check(olds or {}, news)
+    assert failures(result) == {}
+    return dict(result.inputs)
+
+
+def pg_news(**over: Any) -> dict[str, Any]:
+    """Wire-form PermissionGroup inputs (what the engine hands to check)."""
+    news: dict[str, Any] = {"group_id": GROUP_ID, "permission_group_id": "@PMG#_admins",
+                            "name": "Admins", "permission": 39.0}
+    news.update(over)
+    return {k: v for k, v in news.items() if v is not None}
