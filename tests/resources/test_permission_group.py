@@ -174,10 +174,6 @@ def test_check_lets_unknowns_through(provider: PermissionGroupProvider, calls: C
     assert calls.since() == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG permission_group.py cross_check (~line 79): `not known.get('adopt_existing')` "
-    "is also true when adopt_existing is unknown (preview), so a '@PMG#_@PMG#…' ID is "
-    "rejected although adopt_existing may turn out True; the rule should wait"))
 @pytest.mark.parametrize("unknown", [rpc.UNKNOWN, Unknown()])
 def test_check_server_style_id_with_unknown_adopt_existing(
         provider: PermissionGroupProvider, unknown: Any) -> None:
@@ -262,11 +258,6 @@ def test_adopt_existing_takes_over_and_updates(provider: PermissionGroupProvider
     assert (item.name, item.permission, item.custom_string) == ("Admins", 64, "")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG permission_group.py create (~line 114): adopt_existing=True with a server-generated "
-    "'@PMG#_@PMG#…' ID (which check allows and recommends) always sends "
-    "create_permission_group with that ID; the API answers 110008 (invalid custom ID), "
-    "which is not in CREATE_CONFLICT_CODES, so the existing group is never looked up"))
 def test_adopt_existing_server_generated_id(provider: PermissionGroupProvider,
                                             raw: TencentChatClient) -> None:
     pg_id = raw.create_permission_group(GROUP_ID, "Console", permission=3)

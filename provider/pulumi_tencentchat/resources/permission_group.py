@@ -76,6 +76,8 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
         pg_id = known.get("permission_group_id")
+        if "adopt_existing" not in known:
+            return []  # unknown during preview: the rule cannot be decided yet
         if pg_id and pg_id.startswith(v.SERVER_PERMISSION_GROUP_ID_PREFIX) and not known.get(
                 "adopt_existing"):
             try:
@@ -103,6 +105,13 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         from ..errors import ChatClientError
 
         a = self.args(props)
+        if a.permission_group_id.startswith(v.SERVER_PERMISSION_GROUP_ID_PREFIX):
+            # An ID Tencent generated (adoption only, see cross_check): it cannot be created
+            # with that ID, so the group must already exist.
+            return self._resolve_existing(a, ValueError(
+                f"permission group {a.permission_group_id} does not exist in community "
+                f"{a.group_id}; IDs starting with {v.SERVER_PERMISSION_GROUP_ID_PREFIX!r} are "
+                "assigned by Tencent and can only be adopted, not created"))
         client = self.client()
         try:
             client.create_permission_group(
