@@ -176,14 +176,18 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             self.client().modify_permission_group(new.group_id, new.permission_group_id,
                                                   **changes)
         except ChatClientError as exc:
-            if code_of(exc) == PERMISSION_GROUP_NOT_FOUND:
-                # Deleted outside Pulumi since the last refresh: bring it back as declared.
-                self.client().create_permission_group(
-                    new.group_id, new.name, permission=new.permission,
-                    permission_group_id=new.permission_group_id,
-                    custom_string=new.custom_string or None)
-                return
-            raise self.fail(self.ident(new), "update", exc) from None
+            if code_of(exc) != PERMISSION_GROUP_NOT_FOUND:
+                raise self.fail(self.ident(new), "update", exc) from None
+        else:
+            return
+        # Deleted outside Pulumi since the last refresh: bring it back as declared.
+        try:
+            self.client().create_permission_group(
+                new.group_id, new.name, permission=new.permission,
+                permission_group_id=new.permission_group_id,
+                custom_string=new.custom_string or None)
+        except ChatClientError as exc:
+            raise self.fail(self.ident(new), "update (re-create)", exc) from None
 
     # -- read -----------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
