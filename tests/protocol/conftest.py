@@ -17,7 +17,7 @@ import pytest
 from pulumi.output import Unknown
 from pulumi_tencentchat.client import TencentChatClient
 
-from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
+from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, Calls, EmulatorProcess
 from tests.support.plugin import DEFAULT_PROJECT, DEFAULT_STACK, UNKNOWN, PluginProcess
 from tests.support.program import RegisteredResources, StateFn, run_program
 
@@ -101,26 +101,7 @@ def community(raw: TencentChatClient) -> str:
     return GROUP_ID
 
 
-@dataclass
-class Calls:
-    """API requests the emulator received since ``mark()`` (admin routes are not counted)."""
 
-    emulator: EmulatorProcess
-    start: int = 0
-    start_commands: dict[str, int] | None = None
-
-    def mark(self) -> None:
-        stats = self.emulator.stats()
-        self.start = int(stats["total"])
-        self.start_commands = dict(stats["commands"])
-
-    def since(self) -> int:
-        return self.emulator.total_calls() - self.start
-
-    def commands_since(self) -> dict[str, int]:
-        now = dict(self.emulator.stats()["commands"])
-        before = self.start_commands or {}
-        return {k: n - before.get(k, 0) for k, n in now.items() if n - before.get(k, 0)}
 
 
 @pytest.fixture

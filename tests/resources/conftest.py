@@ -7,7 +7,7 @@ community and its topics are created through the raw client, never through a pro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from tests.resources.helpers import (
     TOPIC_GENERAL,
     TOPIC_NEWS,
 )
-from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
+from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, Calls, EmulatorProcess
 
 # The API's per-second cap: keeps the suite fast (the limiter is process-wide).
 RATE = 200.0
@@ -38,27 +38,7 @@ def config_getter(endpoint: str, secret_key: str = DEV_SECRET_KEY) -> Callable[[
     return values.get
 
 
-@dataclass
-class Calls:
-    """Counts API requests the emulator has seen since ``mark()``."""
 
-    emulator: EmulatorProcess
-    start: int = 0
-    start_commands: dict[str, int] = field(default_factory=dict)
-
-    def mark(self) -> None:
-        stats = self.emulator.stats()
-        self.start = int(stats["total"])
-        self.start_commands = dict(stats["commands"])
-
-    def since(self) -> int:
-        return self.emulator.total_calls() - self.start
-
-    def commands(self) -> dict[str, int]:
-        """Requests per command since ``mark()`` (commands not called are absent)."""
-        now = dict(self.emulator.stats()["commands"])
-        delta = {k: n - self.start_commands.get(k, 0) for k, n in now.items()}
-        return {k: n for k, n in delta.items() if n}
 
 
 @pytest.fixture

@@ -74,3 +74,27 @@ def seed_file(tmp_dir: Path, groups: list[dict]) -> Path:
     path = tmp_dir / "seed.json"
     path.write_text(json.dumps({"groups": groups}))
     return path
+
+
+@dataclass
+class Calls:
+    """API requests the emulator received since ``mark()`` (admin routes are not counted)."""
+
+    emulator: EmulatorProcess
+    start: int = 0
+    start_commands: dict[str, int] = field(default_factory=dict)
+
+    def mark(self) -> Calls:
+        stats = self.emulator.stats()
+        self.start = int(stats["total"])
+        self.start_commands = dict(stats["commands"])
+        return self
+
+    def since(self) -> int:
+        return self.emulator.total_calls() - self.start
+
+    def commands(self) -> dict[str, int]:
+        """Requests per command since ``mark()`` (commands not called are absent)."""
+        now = dict(self.emulator.stats()["commands"])
+        delta = {k: n - self.start_commands.get(k, 0) for k, n in now.items()}
+        return {k: n for k, n in delta.items() if n}
