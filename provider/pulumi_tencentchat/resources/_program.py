@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 from pydantic import BaseModel
 
-from ._base import field_rule
+from ._base import BaseProvider, field_rule
 
 
 def is_plain(value: object) -> bool:
@@ -56,3 +56,31 @@ def merge_args(args: Any, kwargs: dict[str, Any],
     for key, value in defaults.items():
         merged.setdefault(key, value)
     return merged
+
+
+def prepare(provider: BaseProvider, resource_name: str, props: dict[str, Any],
+            required: tuple[str, ...]) -> dict[str, Any]:
+    """Program-side checks of a resource's inputs, in the order ``check`` applies them.
+
+    Required fields, then each plain value's rule (normalising it), then the rules spanning
+    several fields over the values known now. Raises ``ValueError`` naming resource and field.
+    """
+    kind = provider.kind
+    for name in required:
+        if props.get(name) is None:
+            raise ValueError(f"tencentchat:{kind} {resource_name!r}: {name} is required")
+    props = validate_plain(kind, resource_name, provider.Args, props)
+    known = {k: v for k, v in props.items() if v is not None and is_plain(v)}
+    for name, reason in provider.cross_check(known):
+        raise ValueError(f"tencentchat:{kind} {resource_name!r}: {name} {reason}")
+    return props
+
+
+def warn_undefined_bits(resource: pulumi.Resource, permission: Any, flags: Any,
+                        scope: str) -> None:
+    """Warn (on the resource, in the CLI) about permission bits Tencent does not define."""
+    from ..permissions import describe, undefined_bits
+
+    if isinstance(permission, int) and undefined_bits(permission, flags):
+        pulumi.log.warn(f"permission {describe(permission, flags)} sets bits that Tencent does "
+                        f"not define for {scope}; they are sent as given", resource=resource)

@@ -25,14 +25,14 @@ from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
 from ..naming import auto_name, is_auto_named
-from ..permissions import GroupPermission, describe, normalize_permission, to_wire, undefined_bits
+from ..permissions import GroupPermission, normalize_permission, to_wire
 from ._base import (
     GROUP_NOT_FOUND,
     PERMISSION_GROUP_NOT_FOUND,
     BaseProvider,
     code_of,
 )
-from ._program import merge_args, validate_plain
+from ._program import merge_args, prepare, warn_undefined_bits
 
 # Unverified: the spec documents no error code for a duplicate custom PermissionGroupId.
 # A create failing with one of these codes is checked against the server before giving up.
@@ -272,29 +272,14 @@ class PermissionGroup(Resource, module="tencentchat", name="PermissionGroup"):
             group_id=group_id, name=name, permission=permission,
             permission_group_id=permission_group_id, custom_string=custom_string,
             adopt_existing=adopt_existing), defaults={"permission": 0, "adopt_existing": False})
-        for required in ("group_id", "name"):
-            if props.get(required) is None:
-                raise ValueError(f"tencentchat:PermissionGroup {resource_name!r}: "
-                                 f"{required} is required")
         if props.get("permission_group_id") is None:
             props["permission_group_id"] = auto_name(
                 pulumi.get_project(), pulumi.get_stack(), resource_name)
-        props = validate_plain("PermissionGroup", resource_name, PermissionGroupInputs, props)
         provider = PermissionGroupProvider()
-        if isinstance(props.get("permission"), int):
-            perm = props["permission"]
-            props["permission"] = to_wire(perm)
-        else:
-            perm = None
-        pg_id = props.get("permission_group_id")
-        if isinstance(pg_id, str) and isinstance(props.get("adopt_existing"), bool):
-            problems = provider.cross_check(props)
-            if problems:
-                field, reason = problems[0]
-                raise ValueError(f"tencentchat:PermissionGroup {resource_name!r}: {field} {reason}")
+        props = prepare(provider, resource_name, props, ("group_id", "name"))
+        permission = props.get("permission")
+        if isinstance(permission, int):
+            props["permission"] = to_wire(permission)
         props["member_count"] = None
         super().__init__(provider, resource_name, props, opts)
-        if perm is not None and undefined_bits(perm, GroupPermission):
-            pulumi.log.warn(
-                f"permission {describe(perm, GroupPermission)} sets bits that Tencent does not "
-                "define for communities; they are sent as given", resource=self)
+        warn_undefined_bits(self, permission, GroupPermission, "communities")

@@ -30,7 +30,7 @@ from ._base import (
     code_of,
     is_unknown,
 )
-from ._program import merge_args, validate_plain
+from ._program import merge_args, prepare
 
 
 class PermissionGroupMembersInputs(BaseModel):
@@ -174,10 +174,7 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
                                       members=members))
-        for required in ("group_id", "permission_group_id", "members"):
-            if props.get(required) is None:
-                raise ValueError(f"tencentchat:PermissionGroupMembers {resource_name!r}: "
-                                 f"{required} is required")
-        props = validate_plain("PermissionGroupMembers", resource_name,
-                               PermissionGroupMembersInputs, props)
-        super().__init__(PermissionGroupMembersProvider(), resource_name, props, opts)
+        provider = PermissionGroupMembersProvider()
+        props = prepare(provider, resource_name, props,
+                        ("group_id", "permission_group_id", "members"))
+        super().__init__(provider, resource_name, props, opts)

@@ -27,7 +27,6 @@ from ..permissions import (
     describe,
     normalize_permission,
     to_wire,
-    undefined_bits,
 )
 from ._base import (
     GROUP_NOT_FOUND,
@@ -36,7 +35,7 @@ from ._base import (
     BaseProvider,
     code_of,
 )
-from ._program import merge_args, validate_plain
+from ._program import merge_args, prepare, warn_undefined_bits
 
 # Per-item codes meaning "there is no such topic permission": none was set, or the topic itself
 # is gone (unverified: a destroyed topic is reported like a missing group, 10010).
@@ -219,22 +218,11 @@ class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
                                       topic_id=topic_id, permission=permission))
-        for required in ("group_id", "permission_group_id", "topic_id", "permission"):
-            if props.get(required) is None:
-                raise ValueError(f"tencentchat:TopicPermission {resource_name!r}: "
-                                 f"{required} is required")
-        props = validate_plain("TopicPermission", resource_name, TopicPermissionInputs, props)
         provider = TopicPermissionProvider()
-        if isinstance(props["topic_id"], str) and isinstance(props["group_id"], str):
-            problems = provider.cross_check(props)
-            if problems:
-                field, reason = problems[0]
-                raise ValueError(f"tencentchat:TopicPermission {resource_name!r}: {field} {reason}")
-        perm = props["permission"] if isinstance(props["permission"], int) else None
-        if perm is not None:
-            props["permission"] = to_wire(perm)
+        props = prepare(provider, resource_name, props,
+                        ("group_id", "permission_group_id", "topic_id", "permission"))
+        permission = props["permission"]
+        if isinstance(permission, int):
+            props["permission"] = to_wire(permission)
         super().__init__(provider, resource_name, props, opts)
-        if perm is not None and undefined_bits(perm, TopicPermissionBit):
-            pulumi.log.warn(
-                f"permission {describe(perm, TopicPermissionBit)} sets bits that Tencent does not "
-                "define for topics; they are sent as given", resource=self)
+        warn_undefined_bits(self, permission, TopicPermissionBit, "topics")
