@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .errors import ChatError
+from .faults import FaultConfigError, FaultSettings
 from .server import Emulator, Settings
 from .store import Store
 
@@ -35,15 +36,42 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"SQLite state file (default {DEFAULT_STATE})")
     state.add_argument("--in-memory", action="store_true", help="keep state in memory only")
     p.add_argument("--seed", type=Path, default=None, help="JSON file of groups and topics")
+    f = p.add_argument_group("fault injection (same settings as POST /_emulator/faults)")
+    f.add_argument("--fault-seed", type=int, default=0, help="random seed of the fault draws")
+    f.add_argument("--error-rate", type=float, default=0.0,
+                   help="share of requests answered with --error-code, work not done")
+    f.add_argument("--error-code", type=int, default=FaultSettings.error_code)
+    f.add_argument("--http-502-rate", type=float, default=0.0,
+                   help="share of requests answered with a bare HTTP 502, work not done")
+    f.add_argument("--drop-response-rate", type=float, default=0.0,
+                   help="share of requests whose work is committed but whose answer is dropped")
+    f.add_argument("--latency-ms", type=float, default=0.0, help="delay before every answer")
+    f.add_argument("--fail-next", type=int, default=0,
+                   help="fault exactly the next N matching requests, then stop")
+    f.add_argument("--fault-command", action="append", default=None, dest="fault_commands",
+                   help="restrict faults to this command word (repeatable)")
     return p
+
+
+def fault_settings(args: argparse.Namespace) -> FaultSettings:
+    """The fault flags as settings (validated like the admin route)."""
+    return FaultSettings.from_json({
+        "seed": args.fault_seed, "error_rate": args.error_rate, "error_code": args.error_code,
+        "http_502_rate": args.http_502_rate, "drop_response_rate": args.drop_response_rate,
+        "latency_ms": args.latency_ms, "fail_next": args.fail_next,
+        "commands": args.fault_commands or [],
+    })
 
 
 def make_emulator(*, sdkappid: int = Settings.sdkappid, secret_key: str = Settings.secret_key,
                   admins: Sequence[str] = ("administrator",), state: Path | None = None,
-                  seed: Path | dict | None = None) -> Emulator:
-    """Open the store (None = in memory), apply the seed, and build the Emulator."""
+                  seed: Path | dict | None = None,
+                  faults: FaultSettings | None = None) -> Emulator:
+    """Open the store (None = in memory), apply the seed and faults, and build the Emulator."""
     store = Store(state)
     emu = Emulator(store, Settings(sdkappid, secret_key, tuple(admins)))
+    if faults is not None:
+        emu.faults.configure(faults)
     if seed is not None:
         doc = seed if isinstance(seed, dict) else json.loads(Path(seed).read_text())
         with store.transaction():
@@ -69,11 +97,17 @@ async def _serve(emu: Emulator, host: str, port: int, ready: Callable[[str], Non
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     state = None if args.in_memory else (args.state or DEFAULT_STATE)
     try:
+        faults = fault_settings(args)
+    except FaultConfigError as e:
+        parser.error(str(e).replace("_", "-"))
+    try:
         emu = make_emulator(sdkappid=args.sdkappid, secret_key=args.secret_key,
-                            admins=args.admin or ["administrator"], state=state, seed=args.seed)
+                            admins=args.admin or ["administrator"], state=state, seed=args.seed,
+                            faults=faults)
     except ChatError as e:
         sys.stderr.write(f"tencentchat-emulator: invalid seed: {e.code} {e.info}\n")
         return 2

@@ -2,12 +2,12 @@
 
 Request pipeline for `/v4/{service}/{command}` (in order):
   1. stats count (every API request, rejected ones too)
-  2. interceptors' `before` hooks (empty by default; the seam for fault injection)
+  2. interceptors' `before` hooks (the fault injector: latency, injected errors and 502s)
   3. query checks: sdkappid, identifier, usersig, contenttype, random
   4. per-command rate limit
   5. body JSON parse, command / service lookup
   6. backend call inside one SQLite transaction
-  7. interceptors' `after` hooks (may replace the response after the commit)
+  7. interceptors' `after` hooks (may replace the response after the commit, or drop it)
 The SQLite work runs synchronously on the event loop, so requests are serialised.
 """
 
@@ -25,7 +25,9 @@ from aiohttp import web
 
 from . import unverified as U
 from .backend import Backend, Body
+from .envelope import envelope
 from .errors import (
+    INTERNAL_ERROR,
     JSON_PARSE,
     NOT_ADMIN,
     SDKAPPID_INVALID,
@@ -33,11 +35,11 @@ from .errors import (
     ChatError,
     IllegalCommand,
 )
+from .faults import FaultConfigError, FaultInjector, FaultSettings
 from .store import Store
 from .usersig import UserSigVerifier
 
 _UINT32_MAX = 2**32 - 1
-INTERNAL_ERROR = 10002
 log = logging.getLogger("tencentchat_emulator")
 
 
@@ -95,13 +97,27 @@ class RateLimiter:
         self._log.clear()
 
 
-def envelope(code: int = 0, info: str = "", fields: Body | None = None) -> web.Response:
-    body: Body = {"ActionStatus": "OK" if code == 0 else "FAIL", "ErrorCode": code,
-                  "ErrorInfo": info}
-    if fields:
-        body.update(fields)
-    return web.Response(text=json.dumps(body, ensure_ascii=False),
-                        content_type="application/json")
+class PeakRate:
+    """Highest number of requests per command seen inside any one-second window."""
+
+    def __init__(self, window: float = 1.0) -> None:
+        self.window = window
+        self.peak: Counter[str] = Counter()
+        self._log: dict[str, deque[float]] = {}
+
+    def record(self, key: str, now: float | None = None) -> None:
+        t = time.monotonic() if now is None else now
+        q = self._log.setdefault(key, deque())
+        edge = t - self.window
+        while q and q[0] <= edge:
+            q.popleft()
+        q.append(t)
+        if len(q) > self.peak[key]:
+            self.peak[key] = len(q)
+
+    def clear(self) -> None:
+        self.peak.clear()
+        self._log.clear()
 
 
 class Emulator:
@@ -114,8 +130,11 @@ class Emulator:
         self.verifier = UserSigVerifier(settings.secret_key)
         self.limiter = RateLimiter(U.RATE_LIMIT_PER_SECOND, U.RATE_LIMIT_WINDOW_SECONDS)
         self.stats: Counter[str] = Counter()
+        self.rate_limited: Counter[str] = Counter()
+        self.peak = PeakRate()
         self.total = 0
-        self.interceptors: list[Interceptor] = []
+        self.faults = FaultInjector()
+        self.interceptors: list[Interceptor] = [self.faults]
         self._admins = frozenset(settings.admins)
         self._sdkappid_text = str(settings.sdkappid)
 
@@ -124,20 +143,52 @@ class Emulator:
         app.router.add_route("*", "/v4/{service}/{command}", self.handle_api)
         app.router.add_get("/_emulator/stats", self.handle_stats)
         app.router.add_post("/_emulator/reset", self.handle_reset)
+        app.router.add_get("/_emulator/faults", self.handle_get_faults)
+        app.router.add_post("/_emulator/faults", self.handle_set_faults)
+        app.router.add_delete("/_emulator/faults", self.handle_clear_faults)
         app[EMULATOR_KEY] = self
         return app
 
     # --- admin routes (not counted) -----------------------------------------------------
 
     async def handle_stats(self, request: web.Request) -> web.Response:
-        return web.json_response({"total": self.total, "commands": dict(self.stats)})
+        """Requests per command, their peak per second, 60007 rejections, injected faults."""
+        return web.json_response({
+            "total": self.total,
+            "commands": dict(self.stats),
+            "peak_rps": dict(self.peak.peak),
+            "rate_limited": dict(self.rate_limited),
+            "faults": self.faults.counts(),
+        })
 
     async def handle_reset(self, request: web.Request) -> web.Response:
+        """Empty the state, the counters and the fault settings."""
         self.store.clear()
         self.stats.clear()
+        self.rate_limited.clear()
+        self.peak.clear()
         self.total = 0
         self.limiter.clear()
+        self.faults.clear()
+        self.faults.injected.clear()
         return web.json_response({"ok": True})
+
+    async def handle_get_faults(self, request: web.Request) -> web.Response:
+        return web.json_response({"settings": self.faults.settings.to_json(),
+                                  "injected": self.faults.counts()})
+
+    async def handle_set_faults(self, request: web.Request) -> web.Response:
+        """Replace the fault settings (fields left out take their harmless defaults)."""
+        try:
+            settings = FaultSettings.from_json(await request.json())
+        except (ValueError, FaultConfigError) as e:
+            return web.json_response({"error": str(e)}, status=400)
+        self.faults.configure(settings)
+        return web.json_response({"settings": settings.to_json()})
+
+    async def handle_clear_faults(self, request: web.Request) -> web.Response:
+        self.faults.clear()
+        return web.json_response({"settings": self.faults.settings.to_json()})
 
     # --- API ------------------------------------------------------------------------------
 
@@ -146,6 +197,7 @@ class Emulator:
         ctx = ApiContext(request, info["service"], info["command"])
         self.total += 1
         self.stats[ctx.command] += 1
+        self.peak.record(ctx.command)
         for hook in self.interceptors:
             early = await hook.before(ctx)
             if early is not None:
@@ -167,6 +219,7 @@ class Emulator:
             raise ChatError(U.NON_POST_CODE, "only POST is supported")
         self._check_query(request.query)
         if not self.limiter.allow(ctx.command):
+            self.rate_limited[ctx.command] += 1
             raise ChatError(U.RATE_LIMIT_CODE, "REST call frequency over limit")
         try:
             raw = await request.read()

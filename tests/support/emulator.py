@@ -69,6 +69,17 @@ class EmulatorProcess:
     def total_calls(self) -> int:
         return int(self.stats()["total"])
 
+    def set_faults(self, **settings: object) -> dict:
+        """Replace the fault settings (see ``POST /_emulator/faults``)."""
+        return self.admin_call("POST", "/_emulator/faults", dict(settings))
+
+    def clear_faults(self) -> None:
+        self.admin_call("DELETE", "/_emulator/faults")
+
+    def injected(self) -> dict[str, int]:
+        """Faults injected since the last reset, by kind."""
+        return dict(self.stats()["faults"])
+
 
 def seed_file(tmp_dir: Path, groups: list[dict]) -> Path:
     path = tmp_dir / "seed.json"
