@@ -8,6 +8,8 @@ check failures naming the field, diff in both directions) lives here once.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import (
@@ -22,7 +24,7 @@ from pulumi.runtime import rpc
 from pydantic import BaseModel
 from pydantic.functional_validators import BeforeValidator
 
-from . import _runtime
+from . import _listings, _runtime
 
 PROVIDER_KEY = "__provider"
 
@@ -66,18 +68,39 @@ class ProviderError(Exception):
     """An operation failed; the text names the resource and carries Tencent's code and advice."""
 
 
+def _drops_listings(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (a write) run inside :func:`_listings.writing`."""
+
+    @functools.wraps(method)
+    def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _listings.writing():
+            return method(self, *args, **kwargs)
+
+    write.drops_listings = True  # type: ignore[attr-defined]
+    return write
+
+
 class BaseProvider(ResourceProvider, Generic[A]):
     """Common behaviour of every tencentchat dynamic provider.
 
     Subclasses set ``kind``, ``Args``, ``replace_fields`` (identity: a change replaces),
     ``update_fields`` (changed in place) and implement the CRUD methods. Instances carry no
     state at all: they are pickled by reference into every resource's ``__provider``.
+    Every subclass's create/update/delete drops the refresh listings (see ``_listings``).
     """
 
     kind: ClassVar[str]
     Args: ClassVar[type[BaseModel]]
     replace_fields: ClassVar[tuple[str, ...]] = ()
     update_fields: ClassVar[tuple[str, ...]] = ()
+    WRITES: ClassVar[tuple[str, ...]] = ("create", "update", "delete")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.WRITES:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "drops_listings", False):
+                setattr(cls, name, _drops_listings(method))
 
     # -- configuration -------------------------------------------------------------------
     def configure(self, req: ConfigureRequest) -> None:

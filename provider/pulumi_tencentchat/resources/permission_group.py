@@ -11,6 +11,7 @@
 
 Output: ``member_count`` (MemberCount). Every create, read, update and delete is one REST call
 on the happy path; only a create that finds its ID taken makes the extra calls that resolve it.
+During a refresh, reads of many groups of one community share a paged listing (``_listings``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pydantic.functional_validators import BeforeValidator
 from .. import validation as v
 from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, normalize_permission, to_wire
+from . import _listings
 from ._base import (
     GROUP_NOT_FOUND,
     PERMISSION_GROUP_NOT_FOUND,
@@ -190,9 +192,25 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             raise self.fail(self.ident(new), "update (re-create)", exc) from None
 
     # -- read -----------------------------------------------------------------------------
+    def _refreshed(self, a: PermissionGroupInputs):
+        """Like ``_fetch``, from the community's listing when a refresh shares one.
+
+        A group absent from a complete listing is gone, as a by-ID lookup would say (110006).
+        """
+        from ..client import MAX_GROUP_PAGE
+
+        client = self.client()
+        listing = _listings.shared(("PermissionGroup", a.group_id), client, lambda: {
+            item.permission_group_id: item
+            for item in client.iter_permission_groups(a.group_id, page_size=MAX_GROUP_PAGE)
+            if item.ok})
+        if listing is None:
+            return self._fetch(a)
+        return listing.get(a.permission_group_id)
+
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         a = self.args(props)
-        item = self._fetch(a)
+        item = self._refreshed(a)
         if item is None:
             return ReadResult("", {})
         current = PermissionGroupInputs(

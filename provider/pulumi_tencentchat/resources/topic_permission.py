@@ -8,7 +8,8 @@
 | permission           | Permission         | update    |
 
 Create is add_topic_permission_group, update set_topic_permission_group, delete
-delete_topic_permission_group, read get_topic_permission_group: one call each.
+delete_topic_permission_group, read get_topic_permission_group: one call each. During a refresh,
+reads of many topics of one permission group share one full listing (``_listings``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..permissions import (
     normalize_permission,
     to_wire,
 )
+from . import _listings
 from ._base import (
     GROUP_NOT_FOUND,
     PERMISSION_GROUP_NOT_FOUND,
@@ -142,9 +144,24 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
                     "it afterwards.")) from None
         return CreateResult(self.resource_id(a), self.outputs(a))
 
+    def _refreshed(self, a: TopicPermissionInputs) -> int | None:
+        """Like ``_current``, from the permission group's listing when a refresh shares one.
+
+        A topic absent from the complete listing has no permission, as ``_current`` would say.
+        """
+        client = self.client()
+        listing = _listings.shared(
+            ("TopicPermission", a.group_id, a.permission_group_id), client, lambda: {
+                item.topic_id: int(item.permission or 0)
+                for item in client.get_topic_permissions(a.group_id, a.permission_group_id).items
+                if item.ok})
+        if listing is None:
+            return self._current(a, "read")
+        return listing.get(a.topic_id)
+
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         a = self.args(props)
-        current = self._current(a, "read")
+        current = self._refreshed(a)
         if current is None:
             return ReadResult("", {})
         outs = self.outputs(a.model_copy(update={"permission": current}))
