@@ -35,6 +35,7 @@ TGS_GENERATED = "@TGS#_@TGS#"
 TOPIC_SEP = "@TOPIC#_"
 TOPIC_GENERATED_SEP = "@TOPIC#_@TOPIC#"
 _SUFFIX_ALPHABET = string.ascii_letters + string.digits
+_SEQ_LIMIT = 2**63  # row sequence numbers are SQLite INTEGERs
 
 
 def _suffix() -> str:
@@ -155,7 +156,8 @@ def decode_cursor(kind: str, cursor: str) -> int:
         raw = cursor[3:]
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         k, _, seq = text.partition(":")
-        if k != kind or not seq.isdigit():
+        # ASCII digits of a value SQLite's signed 64-bit INTEGER can bind.
+        if k != kind or not (seq.isascii() and seq.isdigit()) or int(seq) >= _SEQ_LIMIT:
             raise ValueError
         return int(seq)
     except (ValueError, binascii.Error, UnicodeDecodeError):
