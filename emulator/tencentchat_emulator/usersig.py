@@ -113,7 +113,7 @@ class UserSigVerifier:
             expire = doc["TLS.expire"]
             given = doc["TLS.sig"]
             userbuf = doc.get("TLS.userbuf")
-        except (binascii.Error, ValueError, zlib.error, KeyError, TypeError):
+        except (binascii.Error, ValueError, zlib.error, KeyError, TypeError, RecursionError):
             raise ChatError(SIG_MALFORMED, "UserSig parse failure") from None
         if not (isinstance(identifier, str) and isinstance(given, str)
                 and all(isinstance(v, int) and not isinstance(v, bool)
