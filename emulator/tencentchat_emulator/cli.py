@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import signal
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from . import accesslog
 from .errors import ChatError
 from .faults import FaultConfigError, FaultSettings
 from .server import Emulator, Settings
@@ -36,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"SQLite state file (default {DEFAULT_STATE})")
     state.add_argument("--in-memory", action="store_true", help="keep state in memory only")
     p.add_argument("--seed", type=Path, default=None, help="JSON file of groups and topics")
+    p.add_argument("--access-log", action="store_true",
+                   help="log one line per request to stderr (the usersig value is masked)")
     f = p.add_argument_group("fault injection (same settings as POST /_emulator/faults)")
     f.add_argument("--fault-seed", type=int, default=0, help="random seed of the fault draws")
     f.add_argument("--error-rate", type=float, default=0.0,
@@ -80,8 +84,10 @@ def make_emulator(*, sdkappid: int = Settings.sdkappid, secret_key: str = Settin
 
 
 async def _serve(emu: Emulator, host: str, port: int, ready: Callable[[str], None],
-                 stop: asyncio.Event) -> None:
-    runner = web.AppRunner(emu.make_app(), access_log=None, handle_signals=False)
+                 stop: asyncio.Event, access_log: logging.Logger | None = None) -> None:
+    runner = web.AppRunner(emu.make_app(), access_log=access_log,
+                           access_log_class=accesslog.RedactingAccessLogger,
+                           handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
@@ -114,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as e:
         sys.stderr.write(f"tencentchat-emulator: cannot start: {e}\n")
         return 2
+    access_log = accesslog.enable() if args.access_log else None
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -125,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(f"listening on {url}\n")
             sys.stdout.flush()
 
-        await _serve(emu, args.host, args.port, ready, stop)
+        await _serve(emu, args.host, args.port, ready, stop, access_log)
 
     asyncio.run(run())
     return 0
