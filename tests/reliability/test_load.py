@@ -1,0 +1,260 @@
+"""Under load: resources through 4 concurrent plugin calls, the limiter close to the API cap.
+
+The emulator enforces Tencent's 200 requests/s per command word (a sliding one-second window)
+and answers 60007 beyond it; the plugin's process-wide token bucket is set as close to that cap
+as its guarantee allows. Two rounds against one plugin process and a private emulator (so no
+other test's traffic counts), the emulator adding a few milliseconds of latency so the four
+calls overlap as they would over a network:
+
+1. clean: 400 permission groups created and then deleted four at a time. 200 calls of one
+   command can never exceed a 200/s cap, so this round sends twice that many of one command
+   word; unthrottled, or with a rate whose burst overshoots (190, 200), the emulator refuses
+   some. Here it must never have answered 60007 nor seen more than 200 requests of a command
+   in any one-second window, and every create and delete is exactly one REST call.
+2. frequency errors injected: 200 resources (100 permission groups and a topic permission on
+   each) created and deleted while the emulator answers 60007 to 10 % of the calls. Every
+   Create and Delete still succeeds (the client retries), nothing is created twice, and the
+   faults did happen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pytest
+from pulumi_tencentchat import PermissionGroup, TopicPermission
+from pulumi_tencentchat.client import TencentChatClient
+from pulumi_tencentchat.ratelimit import MAX_RATE, TokenBucket
+
+from tests.protocol.conftest import Declared, State, declare, stack_config, start_plugin
+from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, Calls, EmulatorProcess
+from tests.support.plugin import PluginProcess
+
+API_CAP = 200  # requests per second per command word (spec 2.4), enforced by the emulator
+WORKERS = 4  # concurrent resource operations the engine sends one dynamic-provider plugin
+# The bucket hands out at most rate + burst tokens in any one-second window (burst = rate / 10).
+# The emulator counts arrivals, not tokens: a request whose token was taken just before a
+# window opened can still arrive inside it, and at most WORKERS requests are in flight at once.
+# So rate * 1.1 + WORKERS <= 200: 178 is the highest whole rate (195.8 + 4 = 199.8), against
+# 181 from the tokens alone (at 180, arrivals already peaked at 199 in one run).
+RATE = 178
+CLEAN_COUNT = 400  # twice the cap of the one command word they all use
+COUNT = 200
+LATENCY_MS = 5
+FREQUENCY_CODE = 60007
+FAULT_RATE = 0.1
+FAULT_SEED = 4
+
+GROUP_ID = "@TGS#_load"
+TOPICS = [f"{GROUP_ID}@TOPIC#_t{i}" for i in range(4)]
+
+X = TypeVar("X")
+Y = TypeVar("Y")
+
+
+def pg_id(i: int) -> str:
+    return f"@PMG#_load_{i:03d}"
+
+
+def test_rate_leaves_room_for_its_burst() -> None:
+    """The chosen rate's worst one-second window stays under the cap, and is near it."""
+    assert RATE <= MAX_RATE
+    assert RATE + TokenBucket(RATE).burst + WORKERS <= API_CAP
+    assert (RATE + 1) + TokenBucket(RATE + 1).burst + WORKERS > API_CAP
+
+
+@dataclass
+class Rig:
+    emulator: EmulatorProcess
+    plugin: PluginProcess
+    raw: TencentChatClient
+
+
+@pytest.fixture(scope="module")
+def rig() -> Iterator[Rig]:
+    """A private emulator answering after LATENCY_MS, and one plugin configured at RATE."""
+    emulator = EmulatorProcess(args=["--latency-ms", str(LATENCY_MS)]).start()
+    plugin: PluginProcess | None = None
+    # Its own bucket: the test process's shared one belongs to other tests.
+    raw = TencentChatClient(DEV_SDKAPPID, secret_key=DEV_SECRET_KEY, endpoint=emulator.url,
+                            limiter=TokenBucket(50))
+    try:
+        plugin = start_plugin(stack_config(emulator.url, requestsPerSecond=str(RATE)))
+        yield Rig(emulator, plugin, raw)
+    finally:
+        raw.close()
+        if plugin is not None:
+            plugin.stop()
+        emulator.stop()
+
+
+def in_parallel(fn: Callable[[X], Y], items: list[X]) -> list[Y]:
+    """WORKERS concurrent gRPC calls at a time, like the engine against this host."""
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return list(pool.map(fn, items))
+
+
+def make_community(raw: TencentChatClient) -> None:
+    raw.create_group(name="Load tests", group_id=GROUP_ID, support_topic=True)
+    for topic in TOPICS:
+        raw.create_topic(GROUP_ID, topic.rsplit("_", 1)[1], topic_id=topic)
+
+
+def groups_program(count: int, with_topics: bool) -> Callable[[], None]:
+    def program() -> None:
+        for i in range(count):
+            group = PermissionGroup(f"load-{i:03d}", group_id=GROUP_ID,
+                                    permission_group_id=pg_id(i), name=f"Load {i}",
+                                    permission=i)
+            if with_topics:
+                TopicPermission(f"load-{i:03d}-topic", group_id=GROUP_ID,
+                                permission_group_id=group.permission_group_id,
+                                topic_id=TOPICS[i % len(TOPICS)], permission=i % 128)
+    return program
+
+
+def up(plugin: PluginProcess, declared: list[Declared]) -> list[State]:
+    """Check then Create each resource, WORKERS at a time."""
+    def create(d: Declared) -> State:
+        checked = plugin.check(d.urn, {}, d.inputs)
+        assert checked.failures == []
+        rid, outs = plugin.create(d.urn, checked.inputs)
+        return State(d.urn, rid, checked.inputs, outs)
+    return in_parallel(create, declared)
+
+
+def destroy(plugin: PluginProcess, states: list[State]) -> None:
+    in_parallel(lambda s: plugin.delete(s.urn, s.id, s.outs, old_inputs=s.inputs), states)
+
+
+def on_server(raw: TencentChatClient) -> dict[str, tuple[str, int]]:
+    return {g.permission_group_id: (g.name, g.permission)
+            for g in raw.iter_permission_groups(GROUP_ID) if g.ok}
+
+
+def assert_cap_kept(stats: dict) -> int:
+    """No command was refused for frequency or exceeded the cap; return the highest peak."""
+    assert not any(stats["rate_limited"].values()), stats["rate_limited"]
+    peaks = stats["peak_rps"]
+    assert peaks and max(peaks.values()) <= API_CAP, peaks
+    return max(peaks.values())
+
+
+@dataclass
+class Round:
+    """What one round measured."""
+
+    resources: int
+    create_seconds: float
+    delete_seconds: float
+    rest_calls: int
+    peak: int
+    rate_limited: int
+    injected: int = 0
+
+
+def clean_round(rig: Rig) -> Round:
+    """CLEAN_COUNT groups created then deleted: one call each, never over the cap."""
+    emulator, plugin, raw = rig.emulator, rig.plugin, rig.raw
+    # The emulator is fresh: its latency is still the one --latency-ms set.
+    assert emulator.admin_call("GET", "/_emulator/faults")["settings"]["latency_ms"] == LATENCY_MS
+    make_community(raw)
+    calls = Calls(emulator).mark()
+    declared = list(declare(groups_program(CLEAN_COUNT, with_topics=False)).values())
+    assert len(declared) == CLEAN_COUNT
+
+    started = time.monotonic()
+    created = up(plugin, declared)
+    create_seconds = time.monotonic() - started
+    assert calls.commands() == {"create_permission_group": CLEAN_COUNT}  # one call each
+    rest_calls = calls.since()
+    assert len({s.id for s in created}) == CLEAN_COUNT
+    assert on_server(raw) == {pg_id(i): (f"Load {i}", i) for i in range(CLEAN_COUNT)}
+
+    calls.mark()
+    started = time.monotonic()
+    destroy(plugin, created)
+    delete_seconds = time.monotonic() - started
+    assert calls.commands() == {"destroy_permission_group": CLEAN_COUNT}
+    rest_calls += calls.since()
+    assert on_server(raw) == {}
+
+    stats = emulator.stats()
+    peak = assert_cap_kept(stats)
+    # The load pressed on the limiter (at RATE, 400 calls of one command take over 2 s).
+    assert stats["peak_rps"]["create_permission_group"] > RATE / 2, stats["peak_rps"]
+    assert stats["peak_rps"]["destroy_permission_group"] > RATE / 2, stats["peak_rps"]
+    return Round(CLEAN_COUNT, create_seconds, delete_seconds, rest_calls, peak,
+                 sum(stats["rate_limited"].values()))
+
+
+def inject_frequency_errors(emulator: EmulatorProcess, seed: int) -> None:
+    emulator.set_faults(seed=seed, error_rate=FAULT_RATE, error_code=FREQUENCY_CODE,
+                        latency_ms=LATENCY_MS)
+
+
+def faulty_round(rig: Rig) -> Round:
+    """COUNT resources created then deleted while 60007 answers FAULT_RATE of the calls."""
+    emulator, plugin, raw = rig.emulator, rig.plugin, rig.raw
+    emulator.reset()  # empties the state, counters and fault settings
+    make_community(raw)
+    half = COUNT // 2
+    resources = declare(groups_program(half, with_topics=True))
+    groups = [resources[f"load-{i:03d}"] for i in range(half)]
+    topics = [resources[f"load-{i:03d}-topic"] for i in range(half)]
+
+    inject_frequency_errors(emulator, FAULT_SEED)
+    calls = Calls(emulator).mark()
+    started = time.monotonic()
+    created = up(plugin, groups) + up(plugin, topics)  # dependency order, as the engine does
+    create_seconds = time.monotonic() - started
+    injected_on_create = emulator.injected()["error"]
+    create_calls = calls.commands()
+    emulator.clear_faults()
+    # Each refused call was sent once more and nothing else: no create was sent twice.
+    assert set(create_calls) == {"create_permission_group", "add_topic_permission_group"}
+    assert sum(create_calls.values()) == COUNT + injected_on_create
+    assert len({s.id for s in created}) == COUNT
+    assert on_server(raw) == {pg_id(i): (f"Load {i}", i) for i in range(half)}
+    for i in range(half):
+        perms = raw.get_topic_permissions(GROUP_ID, pg_id(i))
+        assert {t.topic_id: t.permission for t in perms.items if t.ok} == {
+            TOPICS[i % len(TOPICS)]: i % 128}
+
+    inject_frequency_errors(emulator, FAULT_SEED + 1)
+    calls.mark()
+    started = time.monotonic()
+    destroy(plugin, created[half:])  # dependents first
+    destroy(plugin, created[:half])
+    delete_seconds = time.monotonic() - started
+    injected = emulator.injected()["error"]
+    injected_on_delete = injected - injected_on_create
+    delete_calls = calls.commands()
+    emulator.clear_faults()
+    assert set(delete_calls) == {"delete_topic_permission_group", "destroy_permission_group"}
+    assert sum(delete_calls.values()) == COUNT + injected_on_delete
+    assert on_server(raw) == {}
+
+    assert injected_on_create > 0 and injected_on_delete > 0
+    stats = emulator.stats()
+    peak = assert_cap_kept(stats)
+    return Round(COUNT, create_seconds, delete_seconds,
+                 sum(create_calls.values()) + sum(delete_calls.values()), peak,
+                 sum(stats["rate_limited"].values()), injected)
+
+
+def test_resources_under_the_cap_and_frequency_errors_retried(rig: Rig) -> None:
+    """Every Check, Create and Delete succeeds: no 60007 reaches the user."""
+    clean = clean_round(rig)
+    faulty = faulty_round(rig)
+    print(f"\nload: {clean.resources} resources via {WORKERS} concurrent calls in "
+          f"{clean.create_seconds:.2f} s (delete {clean.delete_seconds:.2f} s), "
+          f"{clean.rest_calls} REST calls, peak {max(clean.peak, faulty.peak)}/s per command "
+          f"(cap {API_CAP}), {clean.rate_limited + faulty.rate_limited} rate-limited, "
+          f"{FREQUENCY_CODE} injected {faulty.injected} and retried invisibly "
+          f"({faulty.resources} resources, {faulty.rest_calls} REST calls, create "
+          f"{faulty.create_seconds:.2f} s, delete {faulty.delete_seconds:.2f} s)")
