@@ -17,7 +17,7 @@ During a refresh, reads of many groups of one community share a paged listing (`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pulumi
 from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
@@ -35,6 +35,9 @@ from ._base import (
     code_of,
 )
 from ._program import merge_args, prepare, warn_undefined_bits
+
+if TYPE_CHECKING:
+    from ..models import PermissionGroupInfo
 
 # Unverified: the spec documents no error code for a duplicate custom PermissionGroupId.
 # A create failing with one of these codes is checked against the server before giving up.
@@ -192,7 +195,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             raise self.fail(self.ident(new), "update (re-create)", exc) from None
 
     # -- read -----------------------------------------------------------------------------
-    def _refreshed(self, a: PermissionGroupInputs):
+    def _refreshed(self, a: PermissionGroupInputs) -> PermissionGroupInfo | None:
         """Like ``_fetch``, from the community's listing when a refresh shares one.
 
         A group absent from a complete listing is gone, as a by-ID lookup would say (110006).
