@@ -1,18 +1,27 @@
-"""Process-wide, thread-safe token bucket for Tencent Chat REST calls.
+"""Process-wide, thread-safe rate limiter for Tencent Chat REST calls.
 
 The API allows 200 requests/s, shared with the user's own application, so the provider
 defaults to 50/s. Every client in the process draws from one bucket (the plugin serves a
 whole stack from one process with 4 threads).
+
+Two rules apply together: a token bucket with a small burst spaces requests out, and a
+sliding-window log makes ``rate`` a hard cap: at most ``rate`` requests start in any window of
+``WINDOW_SECONDS`` (one second plus a guard for requests that overtake each other in flight),
+so a limit set to the API's own 200/s never draws a frequency error.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 DEFAULT_RATE = 50.0
 MAX_RATE = 200.0
+# One second plus a guard for the time between a request taking its slot and reaching the
+# server, which differs between the plugin's concurrent threads.
+WINDOW_SECONDS = 1.1
 
 
 def _burst_for(rate: float) -> float:
@@ -20,11 +29,12 @@ def _burst_for(rate: float) -> float:
 
 
 class TokenBucket:
-    """Token bucket whose capacity (burst) is small: max(1, rate/10).
+    """Token bucket with a small burst (max(1, rate/10)) and a hard per-window cap.
 
-    :meth:`acquire` reserves a token under the lock (the balance may go negative) and sleeps
-    for the deficit outside the lock, so waiters are served in arrival order and the rate
-    over any one-second window stays within ``rate + burst``.
+    :meth:`acquire` reserves a start time under the lock and sleeps until it outside the
+    lock, so waiters are served in arrival order. Start times honour the bucket (the balance
+    may go negative) and the window: at most ``floor(rate)`` of them in any
+    ``WINDOW_SECONDS``.
     """
 
     def __init__(
@@ -41,6 +51,7 @@ class TokenBucket:
         self._burst = 1.0
         self._tokens = 0.0
         self._stamp = clock()
+        self._starts: deque[float] = deque(maxlen=1)
         self.configure(rate)
         self._tokens = self._burst
 
@@ -62,6 +73,7 @@ class TokenBucket:
             self._rate = rate
             self._burst = _burst_for(rate)
             self._tokens = min(self._tokens, self._burst)
+            self._starts = deque(self._starts, maxlen=max(1, int(rate)))
 
     def _refill(self) -> None:
         now = self._clock()
@@ -71,13 +83,19 @@ class TokenBucket:
             self._tokens = min(self._burst, self._tokens + elapsed * self._rate)
 
     def reserve(self) -> float:
-        """Take one token; return how long the caller must wait before using it."""
+        """Take one token and a start time; return how long the caller must wait for it."""
         with self._lock:
             self._refill()
+            now = self._stamp
             self._tokens -= 1.0
-            if self._tokens >= 0:
-                return 0.0
-            return -self._tokens / self._rate
+            start = now if self._tokens >= 0 else now - self._tokens / self._rate
+            starts = self._starts
+            if starts:
+                start = max(start, starts[-1])
+                if len(starts) == starts.maxlen:
+                    start = max(start, starts[0] + WINDOW_SECONDS)
+            starts.append(start)
+            return start - now
 
     def acquire(self) -> float:
         """Block until a request may be sent; return the time waited."""
