@@ -68,10 +68,15 @@ def _one(item: object, flags: type[enum.IntFlag]) -> int:
     if isinstance(item, float):
         if not item.is_integer():
             raise ValueError(f"must be a whole number (got {item!r})")
+        if item > MAX_EXACT_FLOAT_INT:
+            # An Output resolved to a large int reaches check as a double: its low bits are gone.
+            raise ValueError(f"arrived as the floating-point number {item!r}, which cannot hold "
+                             "every integer above 2^53 exactly; give a permission above 2^53 "
+                             "(up to 2^64-1) as a decimal string or a list of bit names")
         return int(item)
     if isinstance(item, str):
         text = item.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return int(text)
         member = flags.__members__.get(text)
         if member is None:
