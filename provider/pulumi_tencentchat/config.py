@@ -102,8 +102,10 @@ class ClientSettings(BaseModel):
     def _check(self) -> ClientSettings:
         if self.sdkappid <= 0:
             raise _bad("sdkappid", "must be a positive integer (the SDKAppID from the console)")
-        if not self.identifier or len(self.identifier.encode("utf-8")) > 32:
-            raise _bad("identifier", "must be an App admin UserID of 1 to 32 bytes")
+        if (not self.identifier or len(self.identifier.encode("utf-8")) > 32
+                or not all(" " <= ch <= "~" for ch in self.identifier)):
+            raise _bad("identifier", "must be an App admin UserID of 1 to 32 bytes of "
+                       "printable ASCII")
         has_key = self.secret_key is not None and self.secret_key.get_secret_value() != ""
         has_sig = self.usersig is not None and self.usersig.get_secret_value() != ""
         if has_key == has_sig:
