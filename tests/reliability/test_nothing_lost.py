@@ -1,0 +1,207 @@
+"""Nothing lost under faults: a seeded random walk of deployments with a faulty API.
+
+The real ``pulumi.dynamic`` plugin manages permission groups (auto-named and custom IDs), topic
+permissions and member lists in an emulated community while the emulator fails a large share of
+requests: transient error codes (10002, and 60007 rate limiting in some steps), bare HTTP 502s
+and dropped answers after the work was committed. Each step edits the program (create, update,
+replace, delete), or refreshes; a step whose deployment fails is rerun as a user reruns
+``pulumi up``, with the engine's recording rules (see ``walk.py``). After every step, and after
+a final destroy, the recorded state is audited against the emulator with faults off.
+
+Figures are printed on one line. ``TENCENTCHAT_SOAK_OPS`` raises the number of plugin
+operations (default 500) for a soak; ``TENCENTCHAT_WALK_SEED`` replays a walk (the default seed
+is fixed for CI; a soak without a seed draws one, and prints it).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from pulumi_tencentchat.client import TencentChatClient
+
+from tests.protocol.conftest import stack_config, start_plugin
+from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
+from tests.support.plugin import PluginCallError, PluginProcess
+
+from .walk import Engine, Findings, Program, Server, Walker, audit
+
+GROUP_ID = "@TGS#_nothinglost"
+TOPICS = tuple(f"{GROUP_ID}@TOPIC#_t{i}" for i in range(4))
+ACCOUNTS = tuple(f"user{i:02d}" for i in range(12))
+
+SOAK_OPS = os.environ.get("TENCENTCHAT_SOAK_OPS")
+TARGET_OPS = int(SOAK_OPS or 500)
+_SEED = os.environ.get("TENCENTCHAT_WALK_SEED")
+SEED = int(_SEED) if _SEED else (random.SystemRandom().randrange(10**6) if SOAK_OPS else 20260)
+#: Concurrent steps per wave, like the engine's parallel steps (the plugin serves 4 at once).
+PARALLEL = int(os.environ.get("TENCENTCHAT_WALK_PARALLEL", "1"))
+RERUN_CAP = 25  # reruns of one step before the walk gives up on it (counted, must stay 0)
+MIN_FAULT_RATE = 0.20
+
+# Fault mixes (rates per API request). Most steps run under BASE; some answer 60007 instead of
+# 10002 for their error share; a first attempt sometimes meets a STORM, so whole deployments
+# fail and are rerun. A rerun runs under BASE, like a user who retries a little later.
+BASE = {"error_rate": 0.10, "error_code": 10002, "http_502_rate": 0.08,
+        "drop_response_rate": 0.10}
+RATE_LIMITED = {"error_rate": 0.08, "error_code": 60007, "http_502_rate": 0.10,
+                "drop_response_rate": 0.10}
+STORM = {"error_rate": 0.25, "error_code": 10002, "http_502_rate": 0.20,
+         "drop_response_rate": 0.30}
+
+# Short client deadlines: a faulted request is retried within a few seconds or the operation
+# fails (and the step is rerun). A dropped answer is a connection reset, seen at once.
+PLUGIN_CONFIG = {"requestsPerSecond": "200", "operationTimeout": "4", "connectTimeout": "1",
+                 "readTimeout": "2"}
+
+pytestmark = pytest.mark.timeout(max(300, TARGET_OPS))
+
+
+@dataclass
+class Ledger:
+    """API requests and injected faults counted while faults were on (audits excluded)."""
+
+    emulator: EmulatorProcess
+    requests: int = 0
+    faults: Counter[str] = field(default_factory=Counter)
+    errors_by_code: Counter[int] = field(default_factory=Counter)
+
+    def run(self, settings: dict[str, Any], seed: int, action: Callable[[], None]) -> None:
+        """Run ``action`` with ``settings`` on (seeded), then turn faults off."""
+        self.emulator.set_faults(seed=seed, **settings)
+        before = self.emulator.stats()
+        try:
+            action()
+        finally:
+            after = self.emulator.stats()
+            self.emulator.clear_faults()
+            self.requests += after["total"] - before["total"]
+            for kind, n in after["faults"].items():
+                self.faults[kind] += n - before["faults"][kind]
+            self.errors_by_code[settings["error_code"]] += (after["faults"]["error"]
+                                                           - before["faults"]["error"])
+
+    @property
+    def faulted(self) -> int:
+        return sum(self.faults.values())
+
+    @property
+    def rate(self) -> float:
+        return self.faulted / self.requests if self.requests else 0.0
+
+
+@dataclass
+class Run:
+    """The walk's running totals."""
+
+    engine: Engine
+    ledger: Ledger
+    raw: TencentChatClient
+    rng: random.Random
+    steps: Counter[str] = field(default_factory=Counter)
+    reruns: int = 0
+    given_up: list[str] = field(default_factory=list)
+    findings: Findings = field(default_factory=Findings)
+
+    def deploy(self, label: str, first: dict[str, Any], action: Callable[[], None]) -> None:
+        """Run ``action`` until it succeeds, as a user reruns a failed ``pulumi up``."""
+        seed = self.rng.randrange(2**31)
+        for attempt in range(RERUN_CAP + 1):
+            try:
+                self.ledger.run(first if attempt == 0 else BASE, seed + attempt, action)
+                return
+            except PluginCallError:
+                self.reruns += 1
+        self.given_up.append(label)
+
+    def audit(self, program: Program, label: str, **kwargs: Any) -> None:
+        found = audit(self.engine, program, Server.read(self.raw, GROUP_ID), **kwargs)
+        for bucket in ("duplicates", "orphans", "mismatches"):
+            getattr(self.findings, bucket).extend(
+                f"after {label}: {text}" for text in getattr(found, bucket))
+
+
+@pytest.fixture
+def raw(emulator: EmulatorProcess) -> Iterator[TencentChatClient]:
+    client = TencentChatClient(DEV_SDKAPPID, secret_key=DEV_SECRET_KEY, endpoint=emulator.url,
+                               requests_per_second=100.0)
+    client.create_group(name="Nothing lost", group_id=GROUP_ID, support_topic=True)
+    for topic in TOPICS:
+        client.create_topic(GROUP_ID, topic.rsplit("_", 1)[1], topic_id=topic)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def plugin(emulator: EmulatorProcess) -> Iterator[PluginProcess]:
+    proc = start_plugin(stack_config(emulator.url, **PLUGIN_CONFIG))
+    try:
+        yield proc
+    finally:
+        proc.stop()
+        emulator.clear_faults()
+
+
+def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatClient,
+                                   plugin: PluginProcess, capsys: pytest.CaptureFixture) -> None:
+    rng = random.Random(SEED)
+    run = Run(Engine(plugin, parallel=PARALLEL), Ledger(emulator), raw, rng)
+    walker = Walker(random.Random(rng.randrange(2**31)), GROUP_ID, TOPICS, ACCOUNTS)
+    program = Program(GROUP_ID)
+    step = 0
+    while run.engine.total_ops < TARGET_OPS:
+        step += 1
+        roll = rng.random()
+        first = STORM if roll < 0.12 else RATE_LIMITED if roll < 0.22 else BASE
+        if program.pgs and rng.random() < 0.1:
+            label = f"step {step} (refresh)"
+            run.steps["refresh"] += 1
+            run.deploy(label, first, run.engine.refresh)
+            run.audit(program, label, member_counts=True)
+            continue
+        program = program.copy()
+        walker.begin_step()
+        changes = [walker.mutate(program) for _ in range(rng.randint(1, 3))]
+        run.steps.update(changes)
+        label = f"step {step} ({', '.join(changes)})"
+        run.deploy(label, first, lambda p=program: run.engine.up(p))
+        run.audit(program, label)
+
+    run.steps["destroy"] += 1
+    run.deploy("destroy", BASE, run.engine.destroy)
+    empty = Program(GROUP_ID)
+    run.audit(empty, "destroy")
+    leftover = Server.read(raw, GROUP_ID)
+
+    ledger, f = run.ledger, run.findings
+    faults = ledger.faults
+    codes = " ".join(f"{code}:{n}" for code, n in sorted(ledger.errors_by_code.items()))
+    line = (f"nothing lost: seed={SEED} steps={step} ops={run.engine.total_ops} "
+            f"(failed {sum(run.engine.failed_ops.values())}) requests={ledger.requests} "
+            f"faults={ledger.faulted} ({ledger.rate:.1%}: error={faults['error']} [{codes}] "
+            f"http_502={faults['http_502']} drop_response={faults['drop_response']}) "
+            f"reruns={run.reruns} gave_up={len(run.given_up)} duplicates={len(f.duplicates)} "
+            f"orphans={len(f.orphans)} mismatches={len(f.mismatches)}")
+    with capsys.disabled():  # the headline figure belongs in the CI log, pass or fail
+        print(f"\n{line}")
+
+    assert run.engine.total_ops >= TARGET_OPS
+    assert ledger.rate >= MIN_FAULT_RATE, line
+    assert all(faults[kind] > 0 for kind in ("error", "http_502", "drop_response")), line
+    assert ledger.errors_by_code[10002] > 0 and ledger.errors_by_code[60007] > 0, line
+    assert run.reruns > 0, line  # deployments really failed and were rerun
+    assert not run.given_up, run.given_up[:10]
+    assert f.duplicates == [], f.duplicates[:10]
+    assert f.orphans == [], f.orphans[:10]
+    assert f.mismatches == [], f.mismatches[:10]
+    assert not leftover.pgs and not leftover.tps and not leftover.members
+    # Every kind of change happened.
+    for kind in ("pg_create", "pg_update", "pg_replace", "pg_delete", "tp_create", "tp_update",
+                 "tp_replace", "tp_delete", "members_create", "members_update",
+                 "members_replace", "members_delete", "refresh"):
+        assert run.steps[kind] > 0, (kind, dict(run.steps))
