@@ -24,18 +24,26 @@ SEED = [{"GroupId": G, "Name": "Dev", "Type": "Community", "SupportTopic": 1,
         {"Name": "Generated", "Type": "Community"}]
 
 
+def counts(emulator: EmulatorProcess) -> dict:
+    stats = emulator.stats()
+    return {"total": stats["total"], "commands": stats["commands"]}
+
+
 def test_stats_count_every_api_request_and_reset(api: Raw, emulator: EmulatorProcess) -> None:
-    assert emulator.stats() == {"total": 0, "commands": {}}
+    assert counts(emulator) == {"total": 0, "commands": {}}
     api.community()
     api.fail("create_group", {"Type": "Community", "Name": "n"}, 70009,
              usersig=generate_usersig(emulator.sdkappid, "wrong", emulator.admin))
     api.fail("no_such_command", {}, 10003)
     api.fail("get_permission_group", None, 60003, raw=b"{")
     emulator.stats()  # admin routes are not counted
-    assert emulator.stats() == {"total": 4, "commands": {
+    assert counts(emulator) == {"total": 4, "commands": {
         "create_group": 2, "no_such_command": 1, "get_permission_group": 1}}
+    assert emulator.stats()["peak_rps"] == {
+        "create_group": 2, "no_such_command": 1, "get_permission_group": 1}
     emulator.reset()
-    assert emulator.stats() == {"total": 0, "commands": {}}
+    assert emulator.stats() == {"total": 0, "commands": {}, "peak_rps": {}, "rate_limited": {},
+                                "faults": {"error": 0, "http_502": 0, "drop_response": 0}}
     api.fail("get_permission_group", {"GroupId": "@TGS#_c1"}, 10010)  # state emptied too
 
 
