@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"SQLite state file (default {DEFAULT_STATE})")
     state.add_argument("--in-memory", action="store_true", help="keep state in memory only")
     p.add_argument("--seed", type=Path, default=None, help="JSON file of groups and topics")
+    p.add_argument("--rate-limit", type=int, default=Settings.rate_limit, metavar="N",
+                   help="requests per second per command before 60007 (default "
+                        f"{Settings.rate_limit}; 0 = no cap, to measure raw capacity)")
     p.add_argument("--access-log", action="store_true",
                    help="log one line per request to stderr (the usersig value is masked)")
     f = p.add_argument_group("fault injection (same settings as POST /_emulator/faults)")
@@ -70,10 +73,11 @@ def fault_settings(args: argparse.Namespace) -> FaultSettings:
 def make_emulator(*, sdkappid: int = Settings.sdkappid, secret_key: str = Settings.secret_key,
                   admins: Sequence[str] = ("administrator",), state: Path | None = None,
                   seed: Path | dict | None = None,
-                  faults: FaultSettings | None = None) -> Emulator:
+                  faults: FaultSettings | None = None,
+                  rate_limit: int = Settings.rate_limit) -> Emulator:
     """Open the store (None = in memory), apply the seed and faults, and build the Emulator."""
     store = Store(state)
-    emu = Emulator(store, Settings(sdkappid, secret_key, tuple(admins)))
+    emu = Emulator(store, Settings(sdkappid, secret_key, tuple(admins), rate_limit))
     if faults is not None:
         emu.faults.configure(faults)
     if seed is not None:
@@ -106,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     state = None if args.in_memory else (args.state or DEFAULT_STATE)
+    if args.rate_limit < 0:
+        parser.error("--rate-limit must be >= 0")
     try:
         faults = fault_settings(args)
     except FaultConfigError as e:
@@ -113,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         emu = make_emulator(sdkappid=args.sdkappid, secret_key=args.secret_key,
                             admins=args.admin or ["administrator"], state=state, seed=args.seed,
-                            faults=faults)
+                            faults=faults, rate_limit=args.rate_limit)
     except ChatError as e:
         sys.stderr.write(f"tencentchat-emulator: invalid seed: {e.code} {e.info}\n")
         return 2

@@ -64,6 +64,22 @@ def test_rate_limit_per_command(api: Raw, emulator: EmulatorProcess) -> None:
     assert emulator.stats()["commands"]["create_permission_group"] == 215
 
 
+def test_rate_limit_flag_sets_or_lifts_the_cap() -> None:
+    body = {"GroupId": "@TGS#_rl"}
+    for flag, expected in (("5", [0] * 5 + [60007] * 3), ("0", [0] * 250)):
+        emu = EmulatorProcess(args=["--rate-limit", flag]).start()
+        try:
+            api = Raw(emu)
+            api.community("@TGS#_rl")
+            codes = [api.post("get_permission_group", {**body, "Limit": 20})["ErrorCode"]
+                     for _ in expected]
+            assert codes == expected, flag
+            assert emu.stats()["rate_limited"] == ({"get_permission_group": 3} if flag == "5"
+                                                   else {})
+        finally:
+            emu.stop()
+
+
 def test_concurrent_member_adds(emulator: EmulatorProcess) -> None:
     setup = Raw(emulator)
     setup.community("@TGS#_cc")
