@@ -1,0 +1,95 @@
+"""CI smoke run of the benchmarks: they still run end to end and print their summary lines.
+
+Benchmarks are not timed tests: nothing here looks at a duration or a rate. What is checked is
+that ``python -m benchmarks --smoke`` exits 0, that every section ends with a parsable
+``<name> key=value ...`` line carrying its documented keys, and the figures that are counts, not
+times (one REST call per create, update and delete).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from benchmarks._common import parse_summary
+from tests.support.plugin import REPO_ROOT
+
+PHASE_KEYS = ("s", "calls", "calls_per_op", "bound_s", "ratio", "load_s")
+EXPECTED_KEYS = {
+    "lifecycle": {"n", "ops", "latency_ms", "rate", "runs", "rtt_ms",
+                  *(f"{phase}_{key}" for phase in ("create", "update", "refresh", "delete")
+                    for key in PHASE_KEYS),
+                  "refresh_pg_calls", "refresh_pg_bound", "refresh_tp_calls", "refresh_tp_bound"},
+    "cold_start": {"runs", "latency_ms", "bare_s", "provider_s", "diff_s", "check_diff_s",
+                   "create_diff_s"},
+    "throughput": {"concurrency", "seconds", "runs", "get_rps", "modify_rps", "file_get_rps",
+                   "file_modify_rps"},
+}
+
+
+def sections(output: str) -> dict[str, list[str]]:
+    """Output lines per ``== name ==`` section, header excluded, blank lines dropped."""
+    found: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in output.splitlines():
+        if line.startswith("== ") and line.endswith(" =="):
+            current = found.setdefault(line[3:-3], [])
+        elif current is not None and line.strip():
+            current.append(line)
+    return found
+
+
+@pytest.fixture(scope="module")
+def smoke() -> dict[str, dict[str, str]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "benchmarks", "--smoke"], cwd=REPO_ROOT,
+                          env=env, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    summaries = {}
+    for name, lines in sections(proc.stdout).items():
+        assert lines, f"section {name} printed nothing"
+        summary_name, fields = parse_summary(lines[-1])
+        assert summary_name == name, lines[-1]
+        summaries[name] = fields
+    return summaries
+
+
+def test_every_section_ends_with_its_summary_line(smoke: dict[str, dict[str, str]]) -> None:
+    assert set(smoke) == set(EXPECTED_KEYS)
+    for name, keys in EXPECTED_KEYS.items():
+        assert set(smoke[name]) == keys, name
+        for key, value in smoke[name].items():
+            assert _is_number(value), (name, key, value)
+
+
+def test_lifecycle_counts_one_rest_call_per_write(smoke: dict[str, dict[str, str]]) -> None:
+    fields = smoke["lifecycle"]
+    ops = int(fields["ops"])
+    assert ops == 2 * int(fields["n"])
+    for phase in ("create", "update", "delete"):
+        assert int(fields[f"{phase}_calls"]) == ops, phase
+    assert int(fields["refresh_pg_calls"]) <= int(fields["refresh_pg_bound"])
+    assert int(fields["refresh_tp_calls"]) <= int(fields["refresh_tp_bound"])
+
+
+def test_sections_can_be_chosen() -> None:
+    from benchmarks.__main__ import build_parser, options
+
+    args = build_parser().parse_args(["--only", "cold-start", "--smoke", "--n", "4"])
+    opts = options(args)
+    assert args.only == ["cold-start"]
+    assert (opts.n, opts.runs, opts.cold_start_runs, opts.smoke) == (4, 1, 1, True)
+    full = options(build_parser().parse_args([]))
+    assert (full.n, full.latency_ms, full.runs, full.cold_start_runs) == (200, 50.0, 3, 7)
+
+
+def _is_number(text: str) -> bool:
+    """True for anything ``float`` reads ("nan" included: a figure may be unknown)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
