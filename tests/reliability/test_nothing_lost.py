@@ -29,7 +29,18 @@ from tests.protocol.conftest import stack_config, start_plugin
 from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
 from tests.support.plugin import PluginCallError, PluginProcess
 
-from .walk import Engine, Findings, Program, Server, Walker, audit
+from .walk import (
+    PG_TYPE,
+    TP_TYPE,
+    Engine,
+    Findings,
+    PGSpec,
+    Program,
+    Recorded,
+    Server,
+    Walker,
+    audit,
+)
 
 GROUP_ID = "@TGS#_nothinglost"
 TOPICS = tuple(f"{GROUP_ID}@TOPIC#_t{i}" for i in range(4))
@@ -56,8 +67,8 @@ STORM = {"error_rate": 0.25, "error_code": 10002, "http_502_rate": 0.20,
 
 # Short client deadlines: a faulted request is retried within a few seconds or the operation
 # fails (and the step is rerun). A dropped answer is a connection reset, seen at once.
-PLUGIN_CONFIG = {"requestsPerSecond": "200", "operationTimeout": "4", "connectTimeout": "1",
-                 "readTimeout": "2"}
+PLUGIN_CONFIG = {"requestsPerSecond": "200", "operationTimeout": "6", "connectTimeout": "1",
+                 "readTimeout": "5"}
 
 pytestmark = pytest.mark.timeout(max(300, TARGET_OPS))
 
@@ -205,3 +216,38 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
                  "tp_replace", "tp_delete", "members_create", "members_update",
                  "members_replace", "members_delete", "refresh"):
         assert run.steps[kind] > 0, (kind, dict(run.steps))
+
+
+def test_the_audit_sees_duplicates_orphans_and_mismatches(raw: TencentChatClient) -> None:
+    # Guard against a vacuous audit: plant each kind of problem next to a recorded resource.
+    spec = PGSpec("pg0", "@PMG#_audited", "Audited", 64, "")
+    program = Program(GROUP_ID, pgs={"pg0": spec})
+    engine = Engine(plugin=None)  # type: ignore[arg-type]  # the audit never calls the plugin
+    outs = {"group_id": GROUP_ID, "permission_group_id": spec.pg_id, "name": "Audited",
+            "permission": 64.0, "custom_string": "", "adopt_existing": False,
+            "member_count": 0.0}
+    urn = f"urn:pulumi:dev::tencentchat-test::{PG_TYPE}::pg0"
+    engine.state[urn] = Recorded(urn, PG_TYPE, f"{GROUP_ID}/{spec.pg_id}", outs, outs)
+    raw.create_permission_group(GROUP_ID, "Audited", permission=64,
+                                permission_group_id=spec.pg_id)
+    assert not audit(engine, program, Server.read(raw, GROUP_ID))
+
+    raw.create_permission_group(GROUP_ID, "Audited", permission=64,
+                                permission_group_id="@PMG#_twin")
+    raw.create_permission_group(GROUP_ID, "Stray", permission_group_id="@PMG#_stray")
+    raw.add_topic_permissions(GROUP_ID, spec.pg_id, {TOPICS[0]: 8})
+    raw.add_permission_group_members(GROUP_ID, spec.pg_id, ["nobody"])
+    raw.create_permission_group(GROUP_ID, "Gone", permission_group_id="@PMG#_gone")
+    engine.deleted.add((PG_TYPE, f"{GROUP_ID}/@PMG#_gone"))
+    engine.deleted.add((TP_TYPE, f"{spec.pg_id}/{TOPICS[1]}"))
+    raw.add_topic_permissions(GROUP_ID, spec.pg_id, {TOPICS[1]: 8})
+    raw.modify_permission_group(GROUP_ID, spec.pg_id, permission=65)
+    found = audit(engine, program, Server.read(raw, GROUP_ID))
+    assert [t.split(" ", 3)[2] for t in found.duplicates] == ["@PMG#_twin"]
+    assert len(found.orphans) == 3, found.orphans
+    for planted in ("@PMG#_stray", f"{spec.pg_id}/{TOPICS[0]}", "member nobody"):
+        assert any(planted in text for text in found.orphans), (planted, found.orphans)
+    assert len(found.mismatches) == 3, found.mismatches
+    for planted in ("server has ('Audited', 65, '')", "@PMG#_gone is still",
+                    f"{spec.pg_id}/{TOPICS[1]} is still"):
+        assert any(planted in text for text in found.mismatches), (planted, found.mismatches)

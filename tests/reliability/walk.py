@@ -583,4 +583,5 @@ def _program_vs_state(engine: Engine, program: Program) -> list[str]:
     return problems
 
 
-__all__ = ["MEMBERS_TYPE", "Engine", "Findings", "Program", "Server", "Walker", "audit"]
+__all__ = ["MEMBERS_TYPE", "PG_TYPE", "TP_TYPE", "Engine", "Findings", "PGSpec", "Program",
+           "Recorded", "Server", "Walker", "audit"]
