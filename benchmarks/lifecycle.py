@@ -301,6 +301,38 @@ def _run_phase(phase: str, layout: Layout, emulator: EmulatorProcess, config: di
                        {k: (cpu1[k] - cpu0[k]) * 1000 for k in pids}, load_s)
 
 
+def host_floor_s(ops: int, latency_ms: float) -> float:
+    """Wall time of ``ops`` Check+Create pairs on a trivial provider that sleeps L per Create.
+
+    Same plugin host, driver and concurrency as the create phase, but no REST call and no
+    provider logic: the share of the ratio that this package cannot remove on this machine.
+    """
+    from tests.support.trivial_provider import Trivial
+
+    resources = declare(lambda: [Trivial(f"floor{i}", {"name": f"floor{i}",
+                                                       "sleep": latency_ms / 1000})
+                                 for i in range(ops + 1)])
+    encoded = [(d.urn, encode_properties(d.inputs)) for d in resources]
+    plugin = start_plugin()
+    try:
+        configure(plugin, {"tencentchat:sdkAppId": "0"})
+        wire = Wire(plugin)
+
+        def pair(urn: str, inputs: struct_pb2.Struct) -> None:
+            checked = wire.call("Check", provider_pb2.CheckRequest(
+                **wire.names(urn), olds=_EMPTY, news=inputs))
+            wire.call("Create", provider_pb2.CreateRequest(
+                **wire.names(urn), properties=checked.inputs))
+
+        pair(*encoded[0])  # warm-up: the host loads the trivial provider
+        started = time.perf_counter()
+        run_graph([(urn, (lambda u=urn, i=inputs: pair(u, i)), [])
+                   for urn, inputs in encoded[1:]], workers=ENGINE_CONCURRENCY)
+        return time.perf_counter() - started
+    finally:
+        plugin.stop()
+
+
 def bound_s(ops: int, latency_ms: float, rate: float, calls_per_op: float = 1.0) -> float:
     """max(N*c*L/4, N*c/R): latency-bound at the engine's concurrency, or rate-bound."""
     work = ops * calls_per_op
@@ -329,6 +361,7 @@ def run(opts: Options) -> dict[str, object]:
     emulator = start_emulator(opts.latency_ms)
     per_run: list[dict[str, float]] = []
     rtts: list[float] = []
+    floors: list[float] = []
     try:
         config = stack_config(emulator.url, opts.rate)
         for number in range(1, opts.runs + 1):
@@ -336,6 +369,7 @@ def run(opts: Options) -> dict[str, object]:
             _setup_community(emulator, layout)
             emulator.set_faults(latency_ms=opts.latency_ms)
             rtts.append(round_trip_ms(emulator))
+            floors.append(host_floor_s(ops, opts.latency_ms))
             states: dict[str, State] = {}
             figures: dict[str, float] = {}
             for phase in PHASES:
@@ -351,6 +385,8 @@ def run(opts: Options) -> dict[str, object]:
 
     m = medians(per_run)
     floor_ms = median(rtts)
+    host_floor = median(floors)
+    host_floor_ratio = host_floor / bound_s(ops, opts.latency_ms, opts.rate)
     print()
     print(table(["phase", "ops", "wall s", "bound s", "ratio", "REST calls", "calls/op",
                  "60007s"],
@@ -379,11 +415,15 @@ def run(opts: Options) -> dict[str, object]:
     print(f"load s: a fresh plugin's first use of the providers and the client, before the "
           "clock (one REST call). "
           f"Emulator round trip at L (sequential, bare http.client): {floor_ms:.1f} ms.")
+    print(f"host floor: {ops} Check+Create pairs on a trivial provider sleeping L instead of a "
+          f"REST call (same host, driver, concurrency): {host_floor:.3f} s, ratio "
+          f"{host_floor_ratio:.3f}, the part of the ratio no provider can remove here.")
     print(f"refresh bounds: permission groups ceil(M/{PAGE}) + {REFRESH_ALLOWANCE} for the "
           f"community's M groups; topic permissions 1 + {REFRESH_ALLOWANCE} per permission "
           "group (one unpaged listing). Figures are medians over runs.")
     fields: dict[str, object] = {"n": layout.n, "ops": ops, "latency_ms": opts.latency_ms,
-                                 "rate": opts.rate, "runs": opts.runs, "rtt_ms": floor_ms}
+                                 "rate": opts.rate, "runs": opts.runs, "rtt_ms": floor_ms,
+                                 "host_floor_s": host_floor, "host_floor_ratio": host_floor_ratio}
     for phase in PHASES:
         for key in ("s", "calls", "calls_per_op", "bound_s", "ratio", "load_s"):
             fields[f"{phase}_{key}"] = m[f"{phase}_{key}"]

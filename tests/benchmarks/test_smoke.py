@@ -19,7 +19,8 @@ from tests.support.plugin import REPO_ROOT
 
 PHASE_KEYS = ("s", "calls", "calls_per_op", "bound_s", "ratio", "load_s")
 EXPECTED_KEYS = {
-    "lifecycle": {"n", "ops", "latency_ms", "rate", "runs", "rtt_ms",
+    "lifecycle": {"n", "ops", "latency_ms", "rate", "runs", "rtt_ms", "host_floor_s",
+                  "host_floor_ratio",
                   *(f"{phase}_{key}" for phase in ("create", "update", "refresh", "delete")
                     for key in PHASE_KEYS),
                   "refresh_pg_calls", "refresh_pg_bound", "refresh_tp_calls", "refresh_tp_bound"},
