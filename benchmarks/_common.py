@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import statistics
 import sys
 import threading
@@ -93,7 +94,10 @@ class Declared:
 
 def declare(program: Callable[[], Any]) -> list[Declared]:
     """Run ``program`` under mocks; its registrations in order, with real ``__provider`` blobs."""
-    registered = run_program(program, project=DEFAULT_PROJECT, stack=DEFAULT_STACK)
+    try:
+        registered = run_program(program, project=DEFAULT_PROJECT, stack=DEFAULT_STACK)
+    finally:
+        _undo_sdk_pickler_patch()
     _collect_mock_loops()
     return [Declared(r.urn, r.type, r.plain_inputs()) for r in registered]
 
@@ -131,6 +135,23 @@ def round_trip_ms(emulator: EmulatorProcess, samples: int = 20) -> float:
     finally:
         conn.close()
     return median(times[1:])
+
+
+# The pure-Python pickler's methods before the SDK patches them (see _undo_sdk_pickler_patch).
+_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+_SAVE_DICT = pickle._Pickler.save_dict  # type: ignore[attr-defined]
+
+
+def _undo_sdk_pickler_patch() -> None:
+    """Put back the pickler methods the SDK's ``serialize_provider`` leaves patched.
+
+    Every dynamic resource constructed wraps ``pickle._Pickler._batch_setitems`` in one more
+    sorting wrapper, never undone; after ~1000 resources in one process, pickling a provider
+    that has instance state (the trivial provider here) exceeds the recursion limit. This
+    package's providers are stateless, so their blobs never reach that code.
+    """
+    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
+    pickle._Pickler.save_dict = _SAVE_DICT  # type: ignore[attr-defined]
 
 
 def _collect_mock_loops() -> None:

@@ -309,10 +309,10 @@ def host_floor_s(ops: int, latency_ms: float) -> float:
     """
     from tests.support.trivial_provider import Trivial
 
-    resources = declare(lambda: [Trivial(f"floor{i}", {"name": f"floor{i}",
-                                                       "sleep": latency_ms / 1000})
-                                 for i in range(ops + 1)])
-    encoded = [(d.urn, encode_properties(d.inputs)) for d in resources]
+    [template] = declare(lambda: Trivial("floor", {"name": "floor", "sleep": latency_ms / 1000}))
+    prefix = template.urn.rsplit("::", 1)[0]
+    encoded = [(f"{prefix}::floor{i}", encode_properties({**template.inputs, "name": f"floor{i}"}))
+               for i in range(ops + 1)]
     plugin = start_plugin()
     try:
         configure(plugin, {"tencentchat:sdkAppId": "0"})

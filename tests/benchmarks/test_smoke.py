@@ -94,3 +94,15 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_declare_undoes_the_sdks_leaked_pickler_patch() -> None:
+    """Each dynamic resource wraps the pickler once more; declare() must put it back."""
+    import pickle
+
+    from benchmarks import _common
+    from tests.support.trivial_provider import Trivial
+
+    resources = _common.declare(lambda: [Trivial(f"t{i}", {"name": "t"}) for i in range(3)])
+    assert len(resources) == 3
+    assert pickle._Pickler._batch_setitems is _common._BATCH_SETITEMS  # type: ignore[attr-defined]
