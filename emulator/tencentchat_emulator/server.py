@@ -263,8 +263,14 @@ class Emulator:
         if not raw.strip():
             raise ChatError(U.EMPTY_BODY_CODE, "empty request body")
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+            # Decode strictly (json.loads would let encoded surrogates through), then refuse
+            # lone surrogate escapes ("\ud800") too: neither is Unicode text, and a field
+            # holding one would fail later, when it is stored or echoed.
+            text = raw.decode(json.detect_encoding(raw))
+            body = json.loads(text)
+            if "\\" in text:
+                json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError):  # UnicodeError is a ValueError
             raise ChatError(JSON_PARSE, "JSON parse error in the request body") from None
         if not isinstance(body, dict):
             raise ChatError(U.NON_OBJECT_BODY_CODE, "request body must be a JSON object")
