@@ -255,7 +255,8 @@ class Emulator:
         if rnd is None:
             if U.RANDOM_REQUIRED:
                 raise ChatError(U.RANDOM_CODE, "random missing")
-        elif not (rnd.isdigit() and int(rnd) <= _UINT32_MAX):
+        elif not (rnd.isascii() and rnd.isdigit() and len(rnd.lstrip("0")) <= 10
+                  and int(rnd) <= _UINT32_MAX):
             raise ChatError(U.RANDOM_CODE, "random must be a 32-bit unsigned integer")
 
     @staticmethod
