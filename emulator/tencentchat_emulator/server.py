@@ -27,6 +27,7 @@ from . import unverified as U
 from .backend import Backend, Body
 from .envelope import envelope
 from .errors import (
+    HTTP_PARSE,
     INTERNAL_ERROR,
     JSON_PARSE,
     NOT_ADMIN,
@@ -227,6 +228,8 @@ class Emulator:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             raise ChatError(U.BODY_TOO_LARGE_CODE, "request body too large") from None
+        except (ConnectionError, web.RequestPayloadError):  # client gone or body undecodable
+            raise ChatError(HTTP_PARSE, "request body could not be read") from None
         ctx.body = self._parse_body(raw)
         handler = self._resolve(ctx.service, ctx.command)
         with self.store.transaction():
