@@ -143,12 +143,14 @@ class Emulator:
 
     def make_app(self) -> web.Application:
         app = web.Application(client_max_size=U.MAX_BODY_BYTES)
-        app.router.add_route("*", "/v4/{service}/{command}", self.handle_api)
+        # Any non-empty segment (braces included) is a service or command word.
+        app.router.add_route("*", "/v4/{service:[^/]+}/{command:[^/]+}", self.handle_api)
         app.router.add_get("/_emulator/stats", self.handle_stats)
         app.router.add_post("/_emulator/reset", self.handle_reset)
         app.router.add_get("/_emulator/faults", self.handle_get_faults)
         app.router.add_post("/_emulator/faults", self.handle_set_faults)
         app.router.add_delete("/_emulator/faults", self.handle_clear_faults)
+        app.router.add_route("*", r"/{path:[\s\S]*}", self.handle_unknown_path)  # stays last
         app[EMULATOR_KEY] = self
         return app
 
@@ -215,6 +217,12 @@ class Emulator:
         for hook in self.interceptors:
             response = await hook.after(ctx, response)
         return response
+
+    async def handle_unknown_path(self, request: web.Request) -> web.Response:
+        """Any other path (e.g. an empty command word): counted, answered 60009."""
+        self.total += 1
+        self.stats[""] += 1
+        return envelope(U.UNKNOWN_PATH_CODE, "request resource error: check the URL")
 
     async def _process(self, ctx: ApiContext) -> web.Response:
         request = ctx.request

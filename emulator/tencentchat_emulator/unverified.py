@@ -58,6 +58,11 @@ EMPTY_BODY_CODE = 60003
 # body parse failure) rather than 60003 (gateway parse error) or 10004.
 NON_OBJECT_BODY_CODE = 10011
 
+# Unverified: a path that is not /v4/{service}/{command} (nor an /_emulator route), e.g. an
+# empty command word, -> 60009 "request resource error, check the URL" with HTTP 200; it is
+# counted in the stats under the empty command word.
+UNKNOWN_PATH_CODE = 60009
+
 # Unverified: no documented body-size limit or code (spec §12); we cap bodies at 4 MiB and
 # answer 10004 (HTTP 200) rather than HTTP 413.
 MAX_BODY_BYTES = 4 * 1024 * 1024
