@@ -89,9 +89,11 @@ def make_emulator(*, sdkappid: int = Settings.sdkappid, secret_key: str = Settin
 
 async def _serve(emu: Emulator, host: str, port: int, ready: Callable[[str], None],
                  stop: asyncio.Event, access_log: logging.Logger | None = None) -> None:
+    # auto_decompress=False: Content-Encoding is not interpreted (unverified.py), so a
+    # garbage gzip body is a JSON parse error rather than a payload exception.
     runner = web.AppRunner(emu.make_app(), access_log=access_log,
                            access_log_class=accesslog.RedactingAccessLogger,
-                           handle_signals=False)
+                           handle_signals=False, auto_decompress=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

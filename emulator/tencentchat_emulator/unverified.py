@@ -63,6 +63,9 @@ NON_OBJECT_BODY_CODE = 10011
 # counted in the stats under the empty command word.
 UNKNOWN_PATH_CODE = 60009
 
+# Unverified: request bodies are plain JSON; a Content-Encoding header (gzip, br, ...) is not
+# interpreted, so an encoded body is a JSON parse error (60003), never an HTTP-layer 400.
+
 # Unverified: no documented body-size limit or code (spec §12); we cap bodies at 4 MiB and
 # answer 10004 (HTTP 200) rather than HTTP 413.
 MAX_BODY_BYTES = 4 * 1024 * 1024
