@@ -317,7 +317,12 @@ class TencentChatClient:
                 new.headers.update(
                     {"Content-Type": "application/json", "User-Agent": "pulumi-tencentchat"}
                 )
-                new.trust_env = True
+                # Proxy and CA-bundle variables are read once for this client's one host,
+                # not on every request (requests scans the whole environment per call).
+                env = new.merge_environment_settings(self._base_url, {}, None, None, None)
+                new.proxies.update(env.get("proxies") or {})
+                new.verify = env.get("verify", True)
+                new.trust_env = False
                 self._session = new
             return self._session
 
