@@ -91,6 +91,7 @@ async def _serve(emu: Emulator, host: str, port: int, ready: Callable[[str], Non
                  stop: asyncio.Event, access_log: logging.Logger | None = None) -> None:
     # auto_decompress=False: Content-Encoding is not interpreted (unverified.py), so a
     # garbage gzip body is a JSON parse error rather than a payload exception.
+    accesslog.install_mask()
     runner = web.AppRunner(emu.make_app(), access_log=access_log,
                            access_log_class=accesslog.RedactingAccessLogger,
                            handle_signals=False, auto_decompress=False)
