@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from benchmarks._common import parse_summary
+from benchmarks._common import _is_number, parse_summary
 from tests.support.plugin import REPO_ROOT
 
 PHASE_KEYS = ("s", "calls", "calls_per_op", "bound_s", "ratio", "load_s")
@@ -85,24 +85,3 @@ def test_sections_can_be_chosen() -> None:
     assert (opts.n, opts.runs, opts.cold_start_runs, opts.smoke) == (4, 1, 1, True)
     full = options(build_parser().parse_args([]))
     assert (full.n, full.latency_ms, full.runs, full.cold_start_runs) == (200, 50.0, 3, 7)
-
-
-def _is_number(text: str) -> bool:
-    """True for anything ``float`` reads ("nan" included: a figure may be unknown)."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def test_declare_undoes_the_sdks_leaked_pickler_patch() -> None:
-    """Each dynamic resource wraps the pickler once more; declare() must put it back."""
-    import pickle
-
-    from benchmarks import _common
-    from tests.support.trivial_provider import Trivial
-
-    resources = _common.declare(lambda: [Trivial(f"t{i}", {"name": "t"}) for i in range(3)])
-    assert len(resources) == 3
-    assert pickle._Pickler._batch_setitems is _common._BATCH_SETITEMS  # type: ignore[attr-defined]

@@ -344,14 +344,8 @@ def assert_no_credentials(text: str) -> None:
 # -- fixtures ---------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def plugin(emulator_process: EmulatorProcess) -> Iterator[PluginProcess]:
-    """One plugin configured with the good stack config, for every resource entry."""
-    proc = start_plugin(stack_config(emulator_process.url))
-    try:
-        yield proc
-    finally:
-        proc.stop()
+# `plugin` (tests/reliability/conftest.py): one plugin configured with the good stack config,
+# shared by every resource entry.
 
 
 class ConfigPlugin:
