@@ -85,3 +85,15 @@ def test_sections_can_be_chosen() -> None:
     assert (opts.n, opts.runs, opts.cold_start_runs, opts.smoke) == (4, 1, 1, True)
     full = options(build_parser().parse_args([]))
     assert (full.n, full.latency_ms, full.runs, full.cold_start_runs) == (200, 50.0, 3, 7)
+
+
+def test_declare_undoes_the_sdks_leaked_pickler_patch() -> None:
+    """Each dynamic resource wraps the pickler once more; declare() must put it back."""
+    import pickle
+
+    from benchmarks import _common
+    from tests.support.trivial_provider import Trivial
+
+    resources = _common.declare(lambda: [Trivial(f"t{i}", {"name": "t"}) for i in range(3)])
+    assert len(resources) == 3
+    assert pickle._Pickler._batch_setitems is _common._BATCH_SETITEMS  # type: ignore[attr-defined]
