@@ -61,6 +61,7 @@ _SERVICES: dict[str, str] = {
 
 R = TypeVar("R", bound=BaseModel)
 I = TypeVar("I")  # noqa: E741
+T = TypeVar("T")
 
 
 class CallStats:
@@ -427,6 +428,21 @@ class TencentChatClient:
                 command, self._host, "decode", "response does not match the documented shape"
             ) from None
 
+    def _follow_pages(
+        self, command: str, fetch: Callable[[str], tuple[list[T], str]]
+    ) -> Iterator[T]:
+        """Yield items page by page, following ``Next`` until ``""``; a repeated cursor fails."""
+        cursor = ""
+        seen: set[str] = set()
+        while True:
+            items, cursor = fetch(cursor)
+            yield from items
+            if not cursor:
+                return
+            if cursor in seen:
+                raise TransportError(command, self._host, "decode", "paging cursor repeated")
+            seen.add(cursor)
+
     def _batch(
         self,
         command: str,
@@ -515,19 +531,11 @@ class TencentChatClient:
         self, group_id: str, page_size: int = 20
     ) -> Iterator[m.PermissionGroupInfo]:
         """Every permission group of the community, following ``Next`` until ``""``."""
-        cursor = ""
-        seen: set[str] = set()
-        while True:
+        def fetch(cursor: str) -> tuple[list[m.PermissionGroupInfo], str]:
             page = self.get_permission_group_page(group_id, limit=page_size, next=cursor)
-            yield from page.items
-            if not page.next:
-                return
-            if page.next in seen:
-                raise TransportError(
-                    "get_permission_group", self._host, "decode", "paging cursor repeated"
-                )
-            seen.add(page.next)
-            cursor = page.next
+            return page.items, page.next
+
+        return self._follow_pages("get_permission_group", fetch)
 
     def get_permission_groups(
         self, group_id: str, permission_group_ids: Sequence[str]
@@ -677,24 +685,13 @@ class TencentChatClient:
         self, group_id: str, permission_group_id: str, page_size: int = 50
     ) -> Iterator[str]:
         """Every member account, following ``Next`` until ``""``."""
-        cursor = ""
-        seen: set[str] = set()
-        while True:
+        def fetch(cursor: str) -> tuple[list[str], str]:
             page = self.get_permission_group_member_page(
                 group_id, permission_group_id, limit=page_size, next=cursor
             )
-            yield from page.accounts
-            if not page.next:
-                return
-            if page.next in seen:
-                raise TransportError(
-                    "get_permission_group_member_list",
-                    self._host,
-                    "decode",
-                    "paging cursor repeated",
-                )
-            seen.add(page.next)
-            cursor = page.next
+            return page.accounts, page.next
+
+        return self._follow_pages("get_permission_group_member_list", fetch)
 
     # --------------------------------------------------------------------- fixtures
 
