@@ -75,52 +75,57 @@ class Interceptor(Protocol):
                     response: web.StreamResponse) -> web.StreamResponse: ...
 
 
-class RateLimiter:
-    """Sliding one-second log per key; `allow` is O(1) amortised."""
+class SlidingWindow:
+    """Per-key log of request times within the last ``window`` seconds."""
 
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit = limit
+    def __init__(self, window: float) -> None:
         self.window = window
         self._log: dict[str, deque[float]] = {}
 
-    def allow(self, key: str, now: float | None = None) -> bool:
-        t = time.monotonic() if now is None else now
-        q = self._log.get(key)
-        if q is None:
-            q = self._log[key] = deque()
-        edge = t - self.window
-        while q and q[0] <= edge:
-            q.popleft()
-        if len(q) >= self.limit:
-            return False
-        q.append(t)
-        return True
-
-    def clear(self) -> None:
-        self._log.clear()
-
-
-class PeakRate:
-    """Highest number of requests per command seen inside any one-second window."""
-
-    def __init__(self, window: float = 1.0) -> None:
-        self.window = window
-        self.peak: Counter[str] = Counter()
-        self._log: dict[str, deque[float]] = {}
-
-    def record(self, key: str, now: float | None = None) -> None:
+    def recent(self, key: str, now: float | None = None) -> tuple[deque[float], float]:
+        """The key's log with entries older than the window dropped, and the time used."""
         t = time.monotonic() if now is None else now
         q = self._log.setdefault(key, deque())
         edge = t - self.window
         while q and q[0] <= edge:
             q.popleft()
+        return q, t
+
+    def clear(self) -> None:
+        self._log.clear()
+
+
+class RateLimiter(SlidingWindow):
+    """At most ``limit`` allowed requests per key in any window; `allow` is O(1) amortised."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        super().__init__(window)
+        self.limit = limit
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        q, t = self.recent(key, now)
+        if len(q) >= self.limit:
+            return False
+        q.append(t)
+        return True
+
+
+class PeakRate(SlidingWindow):
+    """Highest number of requests per command seen inside any one-second window."""
+
+    def __init__(self, window: float = 1.0) -> None:
+        super().__init__(window)
+        self.peak: Counter[str] = Counter()
+
+    def record(self, key: str, now: float | None = None) -> None:
+        q, t = self.recent(key, now)
         q.append(t)
         if len(q) > self.peak[key]:
             self.peak[key] = len(q)
 
     def clear(self) -> None:
+        super().clear()
         self.peak.clear()
-        self._log.clear()
 
 
 class Emulator:
