@@ -32,6 +32,8 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from tests.support.launch import ENGINE_ADDRESS, Launch
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 UNKNOWN: str = rpc.UNKNOWN
@@ -238,18 +240,29 @@ class PluginProcess:
         cwd: str | os.PathLike[str] | None = None,
         timeout: float = 30.0,
         call_timeout: float = 60.0,
+        launch: Launch | None = None,
     ) -> PluginProcess:
-        """Spawn `python -u -m pulumi.dynamic` as the CLI does and connect to its port.
+        """Spawn the plugin as the CLI does and connect to its port.
 
-        `env` entries override the inherited environment (a None value removes a variable).
-        `PULUMI_PROJECT` is set to `project`; the repo root leads `PYTHONPATH`.
+        With ``launch`` (see ``tests.support.launch.project_launch``) the command, working
+        directory and environment are exactly the CLI's for a project. Without it, this
+        interpreter runs ``-u -m pulumi.dynamic`` with the engine's variables
+        (``PULUMI_PROJECT`` = ``project``, ``PULUMI_CONFIG`` = ``{}``) and the repo root leading
+        ``PYTHONPATH`` (test providers live in ``tests``). ``env`` entries override the
+        environment (a None value removes a variable).
         """
-        child_env = dict(os.environ)
-        child_env["PULUMI_PROJECT"] = project
-        pythonpath = [str(REPO_ROOT)]
-        if child_env.get("PYTHONPATH"):
-            pythonpath.append(child_env["PYTHONPATH"])
-        child_env["PYTHONPATH"] = os.pathsep.join(pythonpath)
+        if launch is None:
+            base = dict(os.environ)
+            pythonpath = [str(REPO_ROOT)]
+            if base.get("PYTHONPATH"):
+                pythonpath.append(base["PYTHONPATH"])
+            base["PYTHONPATH"] = os.pathsep.join(pythonpath)
+            base.update(PULUMI_PROJECT=project, PULUMI_CONFIG="{}")
+            base.pop("PULUMI_STACK", None)
+            launch = Launch([sys.executable, "-u", "-m", "pulumi.dynamic", ENGINE_ADDRESS],
+                            Path(cwd or REPO_ROOT), base)
+        child_env = dict(launch.env)
+        project = child_env.get("PULUMI_PROJECT", project)
         for key, value in (env or {}).items():
             if value is None:
                 child_env.pop(key, None)
@@ -257,12 +270,12 @@ class PluginProcess:
                 child_env[key] = value
 
         proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic"],
+            launch.argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=child_env,
-            cwd=str(cwd or REPO_ROOT),
+            cwd=str(launch.cwd),
         )
         assert proc.stdout is not None and proc.stderr is not None
         got_line = threading.Event()

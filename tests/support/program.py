@@ -126,13 +126,15 @@ def run_program(
     preview: bool = False,
     state_fn: StateFn | None = None,
     timeout: float = 60.0,
+    monitor: mocks.MockMonitor | None = None,
 ) -> RegisteredResources:
     """Run `fn` as a Pulumi program under mocks and return every resource it registered.
 
     `config` uses full keys (`tencentchat:sdkAppId`). `state_fn(args)` may return
     `(id, state)` to override the default mock (id = name + "-id", state = inputs) or None.
     Whatever `fn` returns (Outputs allowed) is awaited and stored in `.result`.
-    The URN recorded is top-level (parents are not reflected).
+    The URN recorded is top-level (parents are not reflected). A ``monitor`` replaces the
+    mock monitor (the engine replay answers registrations with real steps).
     """
     recorder = _RecordingMocks(state_fn=state_fn, project=project, stack=stack)
     outcome: dict[str, Any] = {}
@@ -142,7 +144,8 @@ def run_program(
         asyncio.set_event_loop(loop)
         try:
             set_all_config(dict(config or {}), list(secret_keys))
-            mocks.set_mocks(recorder, project=project, stack=stack, preview=preview)
+            mocks.set_mocks(recorder, project=project, stack=stack, preview=preview,
+                            monitor=monitor)
 
             async def program() -> None:
                 value = fn()
