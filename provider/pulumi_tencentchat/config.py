@@ -46,6 +46,17 @@ _PLACEHOLDER = {
 }
 
 
+#: Appended when no ``tencentchat:*`` key arrived at all: the CLI passes the stack config to
+#: Python dynamic providers only from 3.139 (pulumi/pulumi#17673; engine
+#: ``pkg/resource/deploy/target.go:40-72``); an older CLI sends none.
+MIN_CLI_VERSION = "3.139.0"
+_NO_CONFIG_AT_ALL = (
+    f" No tencentchat:* key reached the provider at all: the Pulumi CLI passes stack "
+    f"configuration to Python dynamic providers only from version {MIN_CLI_VERSION}. If the "
+    f"key is set in Pulumi.<stack>.yaml, check `pulumi version` and upgrade the CLI "
+    f"(or pass the settings as TENCENTCHAT_* environment variables).")
+
+
 def full_key(setting: str) -> str:
     """``tencentchat:<key>`` for a setting name."""
     return f"{NAMESPACE}:{KEYS[setting][0]}"
@@ -198,7 +209,9 @@ class ClientSettings(BaseModel):
         data: dict[str, Any] = {}
         raw_id = values["sdkappid"]
         if raw_id is None:
-            raise ConfigError(f"{full_key('sdkappid')} is not set. {fix_hint('sdkappid')}")
+            configured = any(get(full_key(setting)) is not None for setting in KEYS)
+            raise ConfigError(f"{full_key('sdkappid')} is not set. {fix_hint('sdkappid')}"
+                              + ("" if configured else _NO_CONFIG_AT_ALL))
         try:
             data["sdkappid"] = int(raw_id)
         except ValueError:

@@ -84,6 +84,22 @@ def plugin(emulator_process: EmulatorProcess) -> Iterator[PluginProcess]:
 
 
 @pytest.fixture
+def new_plugin(emulator: EmulatorProcess) -> Iterator[Callable[[], PluginProcess]]:
+    """Start configured plugins, one per CLI command, as the CLI does (a process per
+    deployment: the provider's record of what this deployment holds starts empty); all are
+    stopped at the end."""
+    started: list[PluginProcess] = []
+
+    def start() -> PluginProcess:
+        started.append(start_plugin(stack_config(emulator.url)))
+        return started[-1]
+
+    yield start
+    for proc in started:
+        proc.stop()
+
+
+@pytest.fixture
 def raw(emulator: EmulatorProcess) -> Iterator[TencentChatClient]:
     """An independent client for fixtures, out-of-band changes and checks of server state."""
     client = TencentChatClient(DEV_SDKAPPID, secret_key=DEV_SECRET_KEY, endpoint=emulator.url,

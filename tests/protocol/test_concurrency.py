@@ -46,7 +46,8 @@ def in_parallel(fn: Callable[[X], Y], items: list[X]) -> list[Y]:
 
 
 def test_forty_resources_created_and_deleted_concurrently(
-        plugin: PluginProcess, raw: TencentChatClient, calls: Calls) -> None:
+        plugin: PluginProcess, new_plugin: Callable[[], PluginProcess],
+        raw: TencentChatClient, calls: Calls) -> None:
     declared = declare(crowd)
     groups = [declared[f"crowd-{i:02d}"] for i in range(COUNT)]
     topics = [declared[f"crowd-{i:02d}-topic"] for i in range(COUNT)]
@@ -69,8 +70,10 @@ def test_forty_resources_created_and_deleted_concurrently(
         perms = raw.get_topic_permissions(GROUP_ID, pg_id(i))
         assert {t.topic_id: t.permission for t in perms.items if t.ok} == {topic_of(i): i % 128}
 
+    destroyer = new_plugin()  # `pulumi destroy` runs in a process of its own
+
     def delete(state: State) -> None:
-        plugin.delete(state.urn, state.id, state.outs, old_inputs=state.inputs)
+        destroyer.delete(state.urn, state.id, state.outs, old_inputs=state.inputs)
 
     in_parallel(delete, created[COUNT:])  # dependents first
     in_parallel(delete, created[:COUNT])

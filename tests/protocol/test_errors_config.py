@@ -165,6 +165,13 @@ def test_environment_overrides_stack_config(
         state = up_create(proc, declare_one(lambda: PermissionGroup(
             "rotated", group_id=GROUP_ID, permission_group_id="@PMG#_rotated", name="Rotated")))
         assert state.id == f"{GROUP_ID}/@PMG#_rotated"
+        assert_no_credentials(proc.stdout_text() + proc.stderr_text(), WRONG_SECRET_KEY)
+    finally:
+        proc.stop()
+    # `pulumi destroy` with the stored (wrong) key and the rotated one in the environment.
+    proc = start_plugin(stack_config(emulator.url, secretKey=WRONG_SECRET_KEY),
+                        env={"TENCENTCHAT_SECRET_KEY": DEV_SECRET_KEY})
+    try:
         proc.delete(state.urn, state.id, state.outs, old_inputs=state.inputs)
         assert_no_credentials(proc.stdout_text() + proc.stderr_text(), WRONG_SECRET_KEY)
     finally:

@@ -1,13 +1,14 @@
 """Engine flows replayed against the real dynamic-provider plugin and the emulator.
 
 Every call is ordered as the engine orders it: Check -> Create for a new resource; Check ->
-Diff -> Update (or Create new, Delete old) for a changed one; Read, then Diff with the
+Diff -> Update (or, for a replacement, Delete old and Create new) for a changed one; Read, then Diff with the
 refreshed outputs as olds, on refresh; Delete on destroy. State between steps is what the
 plugin returned (numbers come back as floats), never what the test thinks it should be.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -183,7 +184,8 @@ def test_create_makes_one_call_each_and_objects_exist(
 
 
 def test_create_members_adds_the_listed_accounts(
-        plugin: PluginProcess, raw: TencentChatClient, calls: Calls) -> None:
+        plugin: PluginProcess, new_plugin: Callable[[], PluginProcess], raw: TencentChatClient,
+        calls: Calls) -> None:
     up_create(plugin, pg("team", "@PMG#_team"))
     state = up_create(plugin, declare_one(lambda: PermissionGroupMembers(
         "team-members", group_id=GROUP_ID, permission_group_id="@PMG#_team",
@@ -196,6 +198,7 @@ def test_create_members_adds_the_listed_accounts(
         "team-members", group_id=GROUP_ID, permission_group_id="@PMG#_team",
         members=["carol", "alice"]))
     assert later.urn.endswith(f"{MEMBERS_TYPE}::team-members")
+    plugin = new_plugin()  # the next `pulumi up`
     state, diff = up_update(plugin, state, later)
     assert (diff.changes, diff.replaces) == ("some", [])
     assert sorted(raw.iter_permission_group_members(GROUP_ID, "@PMG#_team")) == ["alice", "carol"]
@@ -204,10 +207,10 @@ def test_create_members_adds_the_listed_accounts(
     reordered = declare_one(lambda: PermissionGroupMembers(
         "team-members", group_id=GROUP_ID, permission_group_id="@PMG#_team",
         members=["alice", "carol"]))
-    _same, diff = up_update(plugin, state, reordered)
+    _same, diff = up_update(new_plugin(), state, reordered)
     assert diff.changes == "none"
 
-    plugin.delete(state.urn, state.id, state.outs, old_inputs=state.inputs)
+    new_plugin().delete(state.urn, state.id, state.outs, old_inputs=state.inputs)
     assert list(raw.iter_permission_group_members(GROUP_ID, "@PMG#_team")) == []
 
 
@@ -289,33 +292,35 @@ def test_permission_change_updates_in_place(
 
 
 def replace(plugin: PluginProcess, state: State, declared: Declared) -> tuple[State, list[str]]:
-    """The engine's create-before-delete replacement: Check, Diff, Create new, Delete old."""
+    """The engine's replacement when Diff asks to delete first (step_generator.go:2047-2157):
+    Check, Diff, a fresh Check with no olds (2007), Delete the old object, Create the new."""
     checked = plugin.check(state.urn, state.inputs, declared.inputs)
     assert checked.failures == []
     diff = plugin.diff(state.urn, state.id, state.outs, checked.inputs, old_inputs=state.inputs)
-    assert diff.changes == "some" and diff.delete_before_replace is False
-    # A replacement is created from a fresh Check with no olds.
+    assert diff.changes == "some" and diff.delete_before_replace is True
     fresh = plugin.check(state.urn, {}, declared.inputs)
-    rid, outs = plugin.create(state.urn, fresh.inputs)
     plugin.delete(state.urn, state.id, state.outs, old_inputs=state.inputs)
+    rid, outs = plugin.create(state.urn, fresh.inputs)
     return State(state.urn, rid, fresh.inputs, outs), diff.replaces
 
 
-def test_topic_change_replaces_create_before_delete(
-        plugin: PluginProcess, raw: TencentChatClient, calls: Calls) -> None:
+def test_topic_change_replaces_delete_before_create(
+        plugin: PluginProcess, new_plugin: Callable[[], PluginProcess], raw: TencentChatClient,
+        calls: Calls) -> None:
     up_create(plugin, pg("mover", "@PMG#_mover"))
     old = up_create(plugin, tp("mover-topic", "@PMG#_mover", TOPIC_GENERAL, 24))
 
-    new, replaces = replace(plugin, old, tp("mover-topic", "@PMG#_mover", TOPIC_NEWS, 24))
+    new, replaces = replace(new_plugin(), old, tp("mover-topic", "@PMG#_mover", TOPIC_NEWS, 24))
     assert replaces == ["topic_id"]
     assert new.id == f"@PMG#_mover/{TOPIC_NEWS}" != old.id
     assert server_topic_permissions(raw, "@PMG#_mover") == {TOPIC_NEWS: 24}
 
 
 def test_permission_group_id_change_replaces(
-        plugin: PluginProcess, raw: TencentChatClient, calls: Calls) -> None:
+        plugin: PluginProcess, new_plugin: Callable[[], PluginProcess], raw: TencentChatClient,
+        calls: Calls) -> None:
     old = up_create(plugin, pg("swap", "@PMG#_swap_a", permission=SEND))
-    new, replaces = replace(plugin, old, pg("swap", "@PMG#_swap_b", permission=SEND))
+    new, replaces = replace(new_plugin(), old, pg("swap", "@PMG#_swap_b", permission=SEND))
     assert replaces == ["permission_group_id"]
     assert new.id == f"{GROUP_ID}/@PMG#_swap_b"
     assert server_pg(raw, "@PMG#_swap_a") is None
@@ -401,9 +406,11 @@ def test_refresh_after_out_of_band_delete_drops_the_resource(
 
 
 def test_delete_removes_and_is_idempotent(
-        plugin: PluginProcess, raw: TencentChatClient, calls: Calls) -> None:
+        plugin: PluginProcess, new_plugin: Callable[[], PluginProcess], raw: TencentChatClient,
+        calls: Calls) -> None:
     group = up_create(plugin, pg("doomed", "@PMG#_doomed"))
     topic = up_create(plugin, tp("doomed-general", "@PMG#_doomed", TOPIC_GENERAL, 8))
+    plugin = new_plugin()  # `pulumi destroy`
 
     # The engine deletes dependents first.
     plugin.delete(topic.urn, topic.id, topic.outs, old_inputs=topic.inputs)

@@ -2,9 +2,10 @@
 
 The emulator enforces Tencent's 200 requests/s per command word (a sliding one-second window)
 and answers 60007 beyond it; the plugin's process-wide limiter is set to that very cap, which
-it treats as a hard limit per window (burst included). Two rounds against one plugin process
-and a private emulator (so no other test's traffic counts), the emulator adding a few
-milliseconds of latency so the four calls overlap as they would over a network:
+it treats as a hard limit per window (burst included). Two rounds, each an `up` and a
+`destroy` in plugin processes of their own as the CLI runs them, against a private emulator
+(so no other test's traffic counts) that adds a few milliseconds of latency so the four calls
+overlap as they would over a network:
 
 1. clean: 400 permission groups created and then deleted four at a time. 200 calls of one
    command can never exceed a 200/s cap, so this round sends twice that many of one command
@@ -67,25 +68,32 @@ def test_rate_is_the_highest_the_config_accepts() -> None:
 @dataclass
 class Rig:
     emulator: EmulatorProcess
-    plugin: PluginProcess
     raw: TencentChatClient
+    plugin: PluginProcess | None = None
+
+    def deployment(self) -> PluginProcess:
+        """The plugin of the next command (`pulumi up`, `pulumi destroy`): a new process."""
+        if self.plugin is not None:
+            self.plugin.stop()
+        self.plugin = start_plugin(stack_config(self.emulator.url,
+                                                requestsPerSecond=str(RATE)))
+        return self.plugin
 
 
 @pytest.fixture(scope="module")
 def rig() -> Iterator[Rig]:
-    """A private emulator answering after LATENCY_MS, and one plugin configured at RATE."""
+    """A private emulator answering after LATENCY_MS; plugins are configured at RATE."""
     emulator = EmulatorProcess(args=["--latency-ms", str(LATENCY_MS)]).start()
-    plugin: PluginProcess | None = None
     # Its own bucket: the test process's shared one belongs to other tests.
     raw = TencentChatClient(DEV_SDKAPPID, secret_key=DEV_SECRET_KEY, endpoint=emulator.url,
                             limiter=TokenBucket(50))
+    rig = Rig(emulator, raw)
     try:
-        plugin = start_plugin(stack_config(emulator.url, requestsPerSecond=str(RATE)))
-        yield Rig(emulator, plugin, raw)
+        yield rig
     finally:
         raw.close()
-        if plugin is not None:
-            plugin.stop()
+        if rig.plugin is not None:
+            rig.plugin.stop()
         emulator.stop()
 
 
@@ -156,7 +164,7 @@ class Round:
 
 def clean_round(rig: Rig) -> Round:
     """CLEAN_COUNT groups created then deleted: one call each, never over the cap."""
-    emulator, plugin, raw = rig.emulator, rig.plugin, rig.raw
+    emulator, plugin, raw = rig.emulator, rig.deployment(), rig.raw
     # The emulator is fresh: its latency is still the one --latency-ms set.
     assert emulator.admin_call("GET", "/_emulator/faults")["settings"]["latency_ms"] == LATENCY_MS
     make_community(raw)
@@ -172,6 +180,7 @@ def clean_round(rig: Rig) -> Round:
     assert len({s.id for s in created}) == CLEAN_COUNT
     assert on_server(raw) == {pg_id(i): (f"Load {i}", i) for i in range(CLEAN_COUNT)}
 
+    plugin = rig.deployment()  # `pulumi destroy`
     calls.mark()
     started = time.monotonic()
     destroy(plugin, created)
@@ -196,7 +205,7 @@ def inject_frequency_errors(emulator: EmulatorProcess, seed: int) -> None:
 
 def faulty_round(rig: Rig) -> Round:
     """COUNT resources created then deleted while 60007 answers FAULT_RATE of the calls."""
-    emulator, plugin, raw = rig.emulator, rig.plugin, rig.raw
+    emulator, plugin, raw = rig.emulator, rig.deployment(), rig.raw
     emulator.reset()  # empties the state, counters and fault settings
     make_community(raw)
     half = COUNT // 2
@@ -222,6 +231,7 @@ def faulty_round(rig: Rig) -> Round:
         assert {t.topic_id: t.permission for t in perms.items if t.ok} == {
             TOPICS[i % len(TOPICS)]: i % 128}
 
+    plugin = rig.deployment()  # `pulumi destroy`
     inject_frequency_errors(emulator, FAULT_SEED + 1)
     calls.mark()
     started = time.monotonic()

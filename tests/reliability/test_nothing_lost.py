@@ -6,7 +6,9 @@ requests: transient error codes (10002, and 60007 rate limiting in some steps), 
 and dropped answers after the work was committed. Each step edits the program (create, update,
 replace, delete), or refreshes; a step whose deployment fails is rerun as a user reruns
 ``pulumi up``, with the engine's recording rules (see ``walk.py``). After every step, and after
-a final destroy, the recorded state is audited against the emulator with faults off.
+a final destroy, the recorded state is audited against the emulator with faults off. Steps
+also force replacements (``--replace``), fail a replacement half-way and revert it, and move a
+resource out of a slot that a new resource takes in the same deployment.
 
 Figures are printed on one line. ``TENCENTCHAT_SOAK_OPS`` raises the number of plugin
 operations (default 500) for a soak; ``TENCENTCHAT_WALK_SEED`` replays a walk (the default seed
@@ -25,9 +27,9 @@ from typing import Any
 import pytest
 from pulumi_tencentchat.client import TencentChatClient
 
-from tests.protocol.conftest import stack_config, start_plugin
+from tests.protocol.conftest import CLEAN_ENV, SECRET_CONFIG_KEYS, stack_config
 from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
-from tests.support.plugin import PluginCallError, PluginProcess
+from tests.support.engine import DeploymentFailed, ResourceState, Stack
 
 from .walk import (
     PG_TYPE,
@@ -36,7 +38,6 @@ from .walk import (
     Findings,
     PGSpec,
     Program,
-    Recorded,
     Server,
     Walker,
     audit,
@@ -64,6 +65,10 @@ RATE_LIMITED = {"error_rate": 0.08, "error_code": 60007, "http_502_rate": 0.10,
                 "drop_response_rate": 0.10}
 STORM = {"error_rate": 0.25, "error_code": 10002, "http_502_rate": 0.20,
          "drop_response_rate": 0.30}
+#: Fails the next create of one command with a code the client does not retry, so a
+#: replacement stops after deleting the old object (replacements delete first).
+def failing_create(command: str) -> dict[str, Any]:
+    return {"fail_next": 1, "error_code": 10007, "commands": [command]}
 
 # Short client deadlines: a faulted request is retried within a few seconds or the operation
 # fails (and the step is rerun). A dropped answer is a connection reset, seen at once.
@@ -116,6 +121,8 @@ class Run:
     rng: random.Random
     steps: Counter[str] = field(default_factory=Counter)
     reruns: int = 0
+    #: Replace-then-revert steps whose first deployment failed as intended.
+    reverted_failures: int = 0
     given_up: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
 
@@ -126,9 +133,17 @@ class Run:
             try:
                 self.ledger.run(first if attempt == 0 else BASE, seed + attempt, action)
                 return
-            except PluginCallError:
+            except DeploymentFailed:
                 self.reruns += 1
         self.given_up.append(label)
+
+    def attempt(self, settings: dict[str, Any], action: Callable[[], None]) -> bool:
+        """Run ``action`` once; False when the deployment failed."""
+        try:
+            self.ledger.run(settings, self.rng.randrange(2**31), action)
+        except DeploymentFailed:
+            return False
+        return True
 
     def audit(self, program: Program, label: str, **kwargs: Any) -> None:
         found = audit(self.engine, program, Server.read(self.raw, GROUP_ID), **kwargs)
@@ -149,19 +164,16 @@ def raw(emulator: EmulatorProcess) -> Iterator[TencentChatClient]:
 
 
 @pytest.fixture
-def plugin(emulator: EmulatorProcess) -> Iterator[PluginProcess]:
-    proc = start_plugin(stack_config(emulator.url, **PLUGIN_CONFIG))
-    try:
-        yield proc
-    finally:
-        proc.stop()
-        emulator.clear_faults()
+def stack(emulator: EmulatorProcess) -> Iterator[Stack]:
+    yield Stack(stack_config(emulator.url, **PLUGIN_CONFIG), secret_keys=SECRET_CONFIG_KEYS,
+                plugin_env=CLEAN_ENV, parallel=PARALLEL)
+    emulator.clear_faults()
 
 
 def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatClient,
-                                   plugin: PluginProcess, capsys: pytest.CaptureFixture) -> None:
+                                   stack: Stack, capsys: pytest.CaptureFixture) -> None:
     rng = random.Random(SEED)
-    run = Run(Engine(plugin, parallel=PARALLEL), Ledger(emulator), raw, rng)
+    run = Run(Engine(stack), Ledger(emulator), raw, rng)
     walker = Walker(random.Random(rng.randrange(2**31)), GROUP_ID, TOPICS, ACCOUNTS)
     program = Program(GROUP_ID)
     step = 0
@@ -169,14 +181,35 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
         step += 1
         roll = rng.random()
         first = STORM if roll < 0.12 else RATE_LIMITED if roll < 0.22 else BASE
-        if program.pgs and rng.random() < 0.1:
+        special = rng.random()
+        if program.pgs and special < 0.1:
             label = f"step {step} (refresh)"
             run.steps["refresh"] += 1
             run.deploy(label, first, run.engine.refresh)
             run.audit(program, label, member_counts=True)
             continue
+        if program.pgs and special < 0.17:
+            # pulumi up --replace: the engine replaces without asking Diff, create first.
+            target = walker.forced_target(program)
+            label = f"step {step} (forced_replace {target})"
+            run.steps["forced_replace"] += 1
+            run.deploy(label, first, lambda p=program, t=target: run.engine.up(p, replace=[t]))
+            run.audit(program, label)
+            continue
+        if program.pgs and special < 0.24:
+            # A replacement whose create fails after the old object was deleted, then the
+            # user reverts the change: the next up must bring the object back.
+            changed = program.copy()
+            command = walker.identity_change(changed)
+            if command is not None:
+                label = f"step {step} (replace_then_revert {command})"
+                run.steps["replace_then_revert"] += 1
+                if not run.attempt(failing_create(command), lambda c=changed: run.engine.up(c)):
+                    run.reverted_failures += 1
+                run.deploy(label, first, lambda p=program: run.engine.up(p))
+                run.audit(program, label)
+                continue
         program = program.copy()
-        walker.begin_step()
         changes = [walker.mutate(program) for _ in range(rng.randint(1, 3))]
         run.steps.update(changes)
         label = f"step {step} ({', '.join(changes)})"
@@ -196,6 +229,9 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
             f"(failed {sum(run.engine.failed_ops.values())}) requests={ledger.requests} "
             f"faults={ledger.faulted} ({ledger.rate:.1%}: error={faults['error']} [{codes}] "
             f"http_502={faults['http_502']} drop_response={faults['drop_response']}) "
+            f"forced_replace={run.steps['forced_replace']} "
+            f"replace_then_revert={run.steps['replace_then_revert']} "
+            f"(failed first {run.reverted_failures}) slot_reuse={run.steps['slot_reuse']} "
             f"reruns={run.reruns} gave_up={len(run.given_up)} duplicates={len(f.duplicates)} "
             f"orphans={len(f.orphans)} mismatches={len(f.mismatches)}")
     with capsys.disabled():  # the headline figure belongs in the CI log, pass or fail
@@ -206,6 +242,7 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
     assert all(faults[kind] > 0 for kind in ("error", "http_502", "drop_response")), line
     assert ledger.errors_by_code[10002] > 0 and ledger.errors_by_code[60007] > 0, line
     assert run.reruns > 0, line  # deployments really failed and were rerun
+    assert run.reverted_failures > 0, line  # replacements really failed half-way
     assert not run.given_up, run.given_up[:10]
     assert f.duplicates == [], f.duplicates[:10]
     assert f.orphans == [], f.orphans[:10]
@@ -214,7 +251,8 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
     # Every kind of change happened.
     for kind in ("pg_create", "pg_update", "pg_replace", "pg_delete", "tp_create", "tp_update",
                  "tp_replace", "tp_delete", "members_create", "members_update",
-                 "members_replace", "members_delete", "refresh"):
+                 "members_replace", "members_delete", "refresh", "forced_replace",
+                 "replace_then_revert", "slot_reuse"):
         assert run.steps[kind] > 0, (kind, dict(run.steps))
 
 
@@ -222,12 +260,13 @@ def test_the_audit_sees_duplicates_orphans_and_mismatches(raw: TencentChatClient
     # Guard against a vacuous audit: plant each kind of problem next to a recorded resource.
     spec = PGSpec("pg0", "@PMG#_audited", "Audited", 64, "")
     program = Program(GROUP_ID, pgs={"pg0": spec})
-    engine = Engine(plugin=None)  # type: ignore[arg-type]  # the audit never calls the plugin
+    engine = Engine(Stack({}))  # the audit never starts a plugin
     outs = {"group_id": GROUP_ID, "permission_group_id": spec.pg_id, "name": "Audited",
             "permission": 64.0, "custom_string": "", "adopt_existing": False,
             "member_count": 0.0}
     urn = f"urn:pulumi:dev::tencentchat-test::{PG_TYPE}::pg0"
-    engine.state[urn] = Recorded(urn, PG_TYPE, f"{GROUP_ID}/{spec.pg_id}", outs, outs)
+    engine.stack.snapshot.resources.append(
+        ResourceState(urn, PG_TYPE, f"{GROUP_ID}/{spec.pg_id}", outs, outs))
     raw.create_permission_group(GROUP_ID, "Audited", permission=64,
                                 permission_group_id=spec.pg_id)
     assert not audit(engine, program, Server.read(raw, GROUP_ID))

@@ -1,44 +1,32 @@
-"""A small Pulumi engine, a user who reruns ``pulumi up`` after a failure, and a state auditor.
+"""The reliability walk's stack, a user who reruns ``pulumi up`` after a failure, and an auditor.
 
-Used by ``test_nothing_lost.py``. The engine drives the real ``pulumi.dynamic`` plugin exactly as
-the Pulumi engine drives a dynamic provider, and records what the engine would record:
-
-* ``up``: pending deletes of earlier failed replacements first (dependents before their
-  permission group); then, in program order (permission groups before the resources that use
-  them), Check -> Create for a new resource, Check -> Diff -> Update for a changed one, and for a
-  replacement the fresh Check -> Create of the new object, the old one becoming a pending delete
-  (create-before-delete); finally Deletes of resources gone from the program and of the replaced
-  objects, dependents first.
-* ``refresh``: Read of every recorded resource, then Diff in the refresh direction (refreshed
-  outputs against the old inputs); a Read that reports the object gone drops it from state.
-* A failed Create records nothing; a failed Update keeps the old state; a failed Delete keeps
-  the resource (a replaced object stays a pending delete). Nothing else is recorded for a
-  failure: the provider has no partial-failure path.
+Used by ``test_nothing_lost.py``. Deployments go through the engine-ordered replay in
+``tests/support/engine.py`` (a fresh plugin process per command, the engine's step order,
+pending deletes at the end of the next deployment, delete-before-replace with dependents,
+forced replacements without Diff); ``Engine`` here only counts what the replay did.
 
 The auditor lists the emulator's real objects with faults off and compares them with the
 recorded state and with the program: duplicates (two server objects for one resource),
 orphans (server objects no recorded resource owns) and mismatches (values differing between
-state, program and server; deleted objects still present; recorded objects missing).
+state, program and server; deleted objects still present; recorded objects missing; pending
+deletes or replacements left after a deployment succeeded).
 """
 
 from __future__ import annotations
 
 import random
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any
 
 from pulumi_tencentchat import PermissionGroup, PermissionGroupMembers, TopicPermission
 from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.naming import auto_name
 
-from tests.protocol.conftest import MEMBERS_TYPE, PG_TYPE, TP_TYPE, Declared, declare
-from tests.support.plugin import DEFAULT_PROJECT, DEFAULT_STACK, PluginCallError, PluginProcess
-
-T = TypeVar("T")
+from tests.protocol.conftest import MEMBERS_TYPE, PG_TYPE, TP_TYPE
+from tests.support.engine import DeploymentFailed, Outcome, ResourceState, Stack
+from tests.support.plugin import DEFAULT_PROJECT, DEFAULT_STACK, PluginCallError
 
 # -- the program ----------------------------------------------------------------------------------
 
@@ -115,158 +103,67 @@ class Program:
 # -- the engine -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Recorded:
-    """What the engine keeps for one resource: URN, type, ID, inputs, outputs."""
-
-    urn: str
-    type: str
-    id: str
-    inputs: dict[str, Any]
-    outs: dict[str, Any]
-
-
 class CheckRejected(AssertionError):
-    """Check refused inputs the walk generated (a bug in the walk, not a fault)."""
+    """A deployment failed for a reason other than a provider call (a bug in the walk)."""
 
 
 @dataclass
 class Engine:
-    """The engine's side of ``pulumi up`` / ``refresh`` / ``destroy`` for one stack.
+    """The walk's stack: the replayed engine plus counts of what it did."""
 
-    With ``parallel`` > 1, independent steps run concurrently as the engine runs them
-    (permission groups together, then the resources that use them; deletes in the reverse
-    order); a failed step lets the others of its wave finish, then the deployment fails.
-    """
-
-    plugin: PluginProcess
-    parallel: int = 1
-    state: dict[str, Recorded] = field(default_factory=dict)
-    pending: list[Recorded] = field(default_factory=list)
-    #: (type, id) of objects a successful Delete removed (and no Create brought back since).
-    deleted: set[tuple[str, str]] = field(default_factory=set)
+    stack: Stack
     ops: Counter[str] = field(default_factory=Counter)
     failed_ops: Counter[str] = field(default_factory=Counter)
+    #: (type, id) of objects a successful provider Delete removed (since any create).
+    deleted: set[tuple[str, str]] = field(default_factory=set)
     #: Refresh Diffs that reported a change although nothing changed out of band.
     drift: list[str] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    # -- plugin calls, counted --------------------------------------------------------------
-    def _op(self, kind: str, call: Callable[[], Any]) -> Any:
-        with self._lock:
-            self.ops[kind] += 1
+    def _run(self, command: Callable[[], Outcome]) -> Outcome:
         try:
-            return call()
-        except PluginCallError:
-            with self._lock:
-                self.failed_ops[kind] += 1
+            outcome = command()
+        except DeploymentFailed as failed:
+            self._count(self.stack.last)
+            if not isinstance(failed.error, (PluginCallError, DeploymentFailed)):
+                raise CheckRejected(str(failed.error)) from failed
             raise
+        self._count(outcome)
+        return outcome
 
-    def _wave(self, items: Iterable[T], step: Callable[[T], None]) -> None:
-        """Run ``step`` for each item: in order, or concurrently with ``parallel`` workers."""
-        items = list(items)
-        if self.parallel <= 1 or len(items) <= 1:
-            for item in items:
-                step(item)
-            return
-        with ThreadPoolExecutor(self.parallel) as pool:
-            futures = [pool.submit(step, item) for item in items]
-        errors = [f.exception() for f in futures if f.exception() is not None]
-        if errors:
-            raise errors[0]  # type: ignore[misc]
+    def _count(self, outcome: Outcome) -> None:
+        self.ops.update(m for m, _urn in outcome.calls if m in OPS)
+        self.failed_ops.update(m for m, _urn in outcome.failed if m in OPS)
+        for kind, rid in outcome.deleted:
+            self.deleted.add((kind, rid))
+        for r in self.stack.snapshot.live():
+            self.deleted.discard((r.type, r.id))
 
-    def _check(self, d: Declared, olds: dict[str, Any]) -> dict[str, Any]:
-        checked = self.plugin.check(d.urn, olds, d.inputs)
-        if checked.failures:
-            raise CheckRejected(f"{d.urn}: {checked.failures}")
-        return checked.inputs
-
-    def _create(self, d: Declared, inputs: dict[str, Any]) -> Recorded:
-        rid, outs = self._op("create", lambda: self.plugin.create(d.urn, inputs))
-        with self._lock:
-            self.deleted.discard((d.type, rid))
-        return Recorded(d.urn, d.type, rid, inputs, outs)
-
-    def _delete_all(self, doomed: Iterable[Recorded]) -> None:
-        """Delete TopicPermissions and member lists first, then permission groups.
-
-        Each deleted resource leaves the state (a replaced object leaves the pending list).
-        """
-        doomed = list(doomed)
-
-        def delete(r: Recorded) -> None:
-            self._op("delete", lambda: self.plugin.delete(r.urn, r.id, r.outs,
-                                                          old_inputs=r.inputs))
-            with self._lock:
-                self.deleted.add((r.type, r.id))
-                if r in self.pending:
-                    self.pending.remove(r)
-                elif self.state.get(r.urn) is r:
-                    del self.state[r.urn]
-
-        self._wave([r for r in reversed(doomed) if r.type != PG_TYPE], delete)
-        self._wave([r for r in reversed(doomed) if r.type == PG_TYPE], delete)
-
-    # -- deployments --------------------------------------------------------------------------
-    def _apply(self, d: Declared) -> None:
-        """Create, update or replace one declared resource, recording the outcome."""
-        current = self.state.get(d.urn)
-        if current is None:
-            created = self._create(d, self._check(d, {}))
-            with self._lock:
-                self.state[d.urn] = created
-            return
-        news = self._check(d, current.inputs)
-        diff = self.plugin.diff(d.urn, current.id, current.outs, news, old_inputs=current.inputs)
-        if diff.changes != "some":
-            return
-        if diff.replaces:
-            created = self._create(d, self._check(d, {}))
-            with self._lock:
-                self.state[d.urn] = created
-                self.pending.append(current)
-            return
-        outs = self._op("update", lambda: self.plugin.update(
-            d.urn, current.id, current.outs, news, old_inputs=current.inputs))
-        with self._lock:
-            self.state[d.urn] = Recorded(d.urn, d.type, current.id, news, outs)
-
-    def up(self, program: Program) -> None:
-        """One ``pulumi up``; raises PluginCallError when a step failed (state kept)."""
-        declared = list(declare(program.run).values())
-        self._delete_all(self.pending)
-        self._wave([d for d in declared if d.type == PG_TYPE], self._apply)
-        self._wave([d for d in declared if d.type != PG_TYPE], self._apply)
-        wanted = {d.urn for d in declared}
-        self._delete_all([*[r for urn, r in self.state.items() if urn not in wanted],
-                          *self.pending])
+    def up(self, program: Program, replace: Iterable[str] = ()) -> None:
+        """One ``pulumi up``; raises DeploymentFailed when a step failed (state as recorded)."""
+        self._run(lambda: self.stack.up(program.run, replace=replace))
 
     def refresh(self) -> None:
-        """One ``pulumi refresh``: Read each resource, then the refresh-direction Diff."""
-
-        def refresh_one(r: Recorded) -> None:
-            read = self._op("read", lambda: self.plugin.read(r.urn, r.id, r.outs,
-                                                             inputs=r.inputs))
-            if not read.id:
-                with self._lock:
-                    del self.state[r.urn]
-                return
-            inputs = read.inputs if read.inputs is not None else r.inputs
-            diff = self.plugin.diff(r.urn, read.id, read.outs, r.inputs, old_inputs=inputs)
-            with self._lock:
-                if diff.changes == "some":
-                    self.drift.append(f"refresh of {r.urn} reported drift with no change")
-                self.state[r.urn] = Recorded(r.urn, r.type, read.id, inputs, read.outs)
-
-        self._wave(list(self.state.values()), refresh_one)
+        outcome = self._run(self.stack.refresh)
+        self.drift += [f"refresh of {name} reported drift with no change"
+                       for name in outcome.drift]
 
     def destroy(self) -> None:
-        """``pulumi destroy``: pending deletes, then every resource, dependents first."""
-        self._delete_all([*self.state.values(), *self.pending])
+        self._run(self.stack.destroy)
+
+    @property
+    def state(self) -> dict[str, ResourceState]:
+        return {r.urn: r for r in self.stack.snapshot.live()}
+
+    @property
+    def pending(self) -> list[ResourceState]:
+        return [r for r in self.stack.snapshot.resources if r.delete or r.pending_replacement]
 
     @property
     def total_ops(self) -> int:
         return sum(self.ops.values())
+
+
+OPS = ("create", "update", "delete", "read")
 
 
 # -- the random walk ------------------------------------------------------------------------------
@@ -283,8 +180,6 @@ class Walker:
     pg_names: tuple[str, ...] = tuple(f"pg{i}" for i in range(7))
     max_pgs: int = 5
     _serial: int = 0
-    #: Slots a resource left during this step: ("tp", pg, topic) and ("members", pg).
-    _freed: set[tuple[str, ...]] = field(default_factory=set)
 
     def _next(self) -> int:
         self._serial += 1
@@ -296,30 +191,13 @@ class Walker:
     def _custom_id(self, name: str) -> str:
         return f"@PMG#_{name}_v{self._next()}"
 
-    def begin_step(self) -> None:
-        """Start a new deployment's worth of changes."""
-        self._freed.clear()
-
     def _free_pairs(self, p: Program) -> list[tuple[str, str]]:
         used = {(t.pg, t.topic_id) for t in p.tps.values()}
-        return [(pg, topic) for pg in p.pgs for topic in self.topics
-                if (pg, topic) not in used and ("tp", pg, topic) not in self._freed]
+        return [(pg, topic) for pg in p.pgs for topic in self.topics if (pg, topic) not in used]
 
     def _pgs_without_members(self, p: Program) -> list[str]:
         taken = {m.pg for m in p.members.values()}
-        return [pg for pg in p.pgs if pg not in taken and ("members", pg) not in self._freed]
-
-    def _free(self, spec: TPSpec | MembersSpec) -> None:
-        """A slot left in this step is not taken again before the next deployment.
-
-        In one deployment the engine creates before it deletes, so a new resource taking over
-        the object of one being deleted (e.g. a rename without an alias) sees that object
-        deleted right after: two resources must not manage one object within a deployment.
-        """
-        if isinstance(spec, TPSpec):
-            self._freed.add(("tp", spec.pg, spec.topic_id))
-        else:
-            self._freed.add(("members", spec.pg))
+        return [pg for pg in p.pgs if pg not in taken]
 
     def mutate(self, p: Program) -> str:
         """Apply one random change to ``p``; return its name."""
@@ -339,7 +217,9 @@ class Walker:
         if p.members:
             choices += [("members_update", 4), ("members_delete", 1)]
             if self._pgs_without_members(p):
-                choices.append(("members_replace", 1))
+                choices += [("members_replace", 1), ("slot_reuse", 1)]
+        if p.tps and self._free_pairs(p):
+            choices.append(("slot_reuse", 2))
         kinds, weights = zip(*choices, strict=True)
         kind = r.choices(kinds, weights)[0]
         getattr(self, kind)(p)
@@ -368,9 +248,6 @@ class Walker:
     def pg_delete(self, p: Program) -> None:
         name = self.rng.choice(list(p.pgs))
         del p.pgs[name]
-        for spec in [*p.tps.values(), *p.members.values()]:
-            if spec.pg == name:
-                self._free(spec)
         p.tps = {k: t for k, t in p.tps.items() if t.pg != name}
         p.members = {k: m for k, m in p.members.items() if m.pg != name}
 
@@ -390,11 +267,10 @@ class Walker:
         if not pairs:
             return
         pg, topic = self.rng.choice(pairs)
-        self._free(t)
         p.tps[t.name] = replace(t, pg=pg, topic_id=topic)
 
     def tp_delete(self, p: Program) -> None:
-        self._free(p.tps.pop(self.rng.choice(list(p.tps))))
+        p.tps.pop(self.rng.choice(list(p.tps)))
 
     # members
     def members_create(self, p: Program) -> None:
@@ -411,11 +287,47 @@ class Walker:
 
     def members_replace(self, p: Program) -> None:
         m = p.members[self.rng.choice(list(p.members))]
-        self._free(m)
         p.members[m.name] = replace(m, pg=self.rng.choice(self._pgs_without_members(p)))
 
     def members_delete(self, p: Program) -> None:
-        self._free(p.members.pop(self.rng.choice(list(p.members))))
+        p.members.pop(self.rng.choice(list(p.members)))
+
+    # reuse of a freed slot in the same deployment
+    def slot_reuse(self, p: Program) -> None:
+        """One resource leaves its object's slot and a new resource takes it, in one ``up``.
+
+        The engine deletes the leaving resource's object (delete-before-replace) while it
+        creates the newcomer's, in either order; the newcomer must end up owning the object.
+        """
+        pairs = self._free_pairs(p)
+        members_can = bool(p.members and self._pgs_without_members(p))
+        if p.tps and pairs and (not members_can or self.rng.random() < 0.6):
+            t = p.tps[self.rng.choice(list(p.tps))]
+            pg, topic = self.rng.choice(pairs)
+            p.tps[t.name] = replace(t, pg=pg, topic_id=topic)
+            name = f"tp{self._next()}"
+            p.tps[name] = TPSpec(name, t.pg, t.topic_id, self.rng.randrange(128))
+            return
+        m = p.members[self.rng.choice(list(p.members))]
+        p.members[m.name] = replace(m, pg=self.rng.choice(self._pgs_without_members(p)))
+        name = f"members{self._next()}"
+        p.members[name] = MembersSpec(name, m.pg, tuple(
+            {*m.members[:1], *self.rng.sample(self.accounts, 2)}))
+
+    def identity_change(self, p: Program) -> str | None:
+        """Change one resource's identity (a replacement); the command that creates the new
+        object, or None when nothing can change."""
+        if p.pgs and (not p.tps or not self._free_pairs(p) or self.rng.random() < 0.5):
+            self.pg_replace(p)
+            return "create_permission_group"
+        if p.tps and self._free_pairs(p):
+            self.tp_replace(p)
+            return "add_topic_permission_group"
+        return None
+
+    def forced_target(self, p: Program) -> str:
+        """A resource to replace with ``pulumi up --replace``."""
+        return self.rng.choice([s.name for s in p.specs()])
 
 
 # -- the audit ------------------------------------------------------------------------------------
@@ -486,14 +398,14 @@ def audit(engine: Engine, program: Program, server: Server, *,
     if engine.pending:
         f.mismatches += [f"{r.urn} ({r.id}) still pending deletion" for r in engine.pending]
 
-    rec_pgs: dict[str, Recorded] = {}
-    rec_tps: dict[tuple[str, str], Recorded] = {}
-    rec_members: dict[tuple[str, str], Recorded] = {}
+    rec_pgs: dict[str, ResourceState] = {}
+    rec_tps: dict[tuple[str, str], ResourceState] = {}
+    rec_members: dict[tuple[str, str], ResourceState] = {}
     for r in engine.state.values():
-        o = r.outs
+        o = r.outputs
         if r.type == PG_TYPE:
             key: Any = o.get("permission_group_id")
-            owners: dict[Any, Recorded] = rec_pgs
+            owners: dict[Any, ResourceState] = rec_pgs
             keys = [key]
         elif r.type == TP_TYPE:
             keys = [(o.get("permission_group_id"), o.get("topic_id"))]
@@ -513,18 +425,18 @@ def audit(engine: Engine, program: Program, server: Server, *,
             f.mismatches.append(f"{r.urn}: recorded {pg_id} is not on the server")
             continue
         got = (item.name, item.permission, item.custom_string or "")
-        want = (r.outs.get("name"), _int(r.outs.get("permission")),
-                r.outs.get("custom_string") or "")
+        want = (r.outputs.get("name"), _int(r.outputs.get("permission")),
+                r.outputs.get("custom_string") or "")
         if got != want:
             f.mismatches.append(f"{r.urn}: recorded {want}, server has {got}")
-        if member_counts and _int(r.outs.get("member_count") or 0) != (item.member_count or 0):
-            f.mismatches.append(f"{r.urn}: recorded member_count {r.outs.get('member_count')}, "
+        if member_counts and _int(r.outputs.get("member_count") or 0) != (item.member_count or 0):
+            f.mismatches.append(f"{r.urn}: recorded member_count {r.outputs.get('member_count')}, "
                                 f"server has {item.member_count}")
     for key, r in rec_tps.items():
         if key not in server.tps:
             f.mismatches.append(f"{r.urn}: recorded topic permission {key} is not on the server")
-        elif server.tps[key] != _int(r.outs.get("permission")):
-            f.mismatches.append(f"{r.urn}: recorded permission {r.outs.get('permission')}, "
+        elif server.tps[key] != _int(r.outputs.get("permission")):
+            f.mismatches.append(f"{r.urn}: recorded permission {r.outputs.get('permission')}, "
                                 f"server has {server.tps[key]}")
     for key, r in rec_members.items():
         if key not in server.members:
@@ -567,7 +479,7 @@ def _program_vs_state(engine: Engine, program: Program) -> list[str]:
         if r is None:
             problems.append(f"{s.name} is declared but not recorded")
             continue
-        o = r.outs
+        o = r.outputs
         if isinstance(s, PGSpec):
             got: tuple[Any, ...] = (o.get("permission_group_id"), o.get("name"),
                                     _int(o.get("permission")), o.get("custom_string") or "")
@@ -583,5 +495,5 @@ def _program_vs_state(engine: Engine, program: Program) -> list[str]:
     return problems
 
 
-__all__ = ["MEMBERS_TYPE", "PG_TYPE", "TP_TYPE", "Engine", "Findings", "PGSpec", "Program",
-           "Recorded", "Server", "Walker", "audit"]
+__all__ = ["MEMBERS_TYPE", "PG_TYPE", "TP_TYPE", "CheckRejected", "Engine", "Findings",
+           "PGSpec", "Program", "Server", "Walker", "audit"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from pulumi_tencentchat.client import TencentChatClient
-from pulumi_tencentchat.resources import _runtime
+from pulumi_tencentchat.resources import _claims, _runtime
 
 from tests.resources.helpers import (
     GROUP_ID,
@@ -39,6 +39,14 @@ def config_getter(endpoint: str, secret_key: str = DEV_SECRET_KEY) -> Callable[[
 
 
 
+
+
+@pytest.fixture(autouse=True)
+def deployment() -> Iterator[None]:
+    """Each test starts as a new plugin process (a new deployment) does: nothing held."""
+    _claims.forget_all()
+    yield
+    _claims.forget_all()
 
 
 @pytest.fixture

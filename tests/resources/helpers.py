@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi.dynamic import CheckResult, ResourceProvider
+from pulumi_tencentchat.resources import _claims
 
 GROUP_ID = "@TGS#_dev"
 OTHER_GROUP_ID = "@TGS#_other"
@@ -32,3 +33,13 @@ def pg_news(**over: Any) -> dict[str, Any]:
                             "name": "Admins", "permission": 39.0}
     news.update(over)
     return {k: v for k, v in news.items() if v is not None}
+
+
+def next_deployment() -> None:
+    """What starts a new ``pulumi`` command: a fresh plugin process knows no held objects.
+
+    Within one deployment the engine never deletes an object a live resource created or
+    kept, and the provider skips such deletes; tests that create and then delete the same
+    object replay two deployments.
+    """
+    _claims.forget_all()

@@ -26,7 +26,7 @@ from pulumi_tencentchat.resources.permission_group_members import (
 from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvider
 
 from tests.resources.conftest import Calls, Community
-from tests.resources.helpers import GROUP_ID, checked, pg_news
+from tests.resources.helpers import GROUP_ID, checked, next_deployment, pg_news
 
 KEY = ("PermissionGroup", GROUP_ID)
 X = TypeVar("X")
@@ -276,6 +276,7 @@ def test_writes_through_any_provider_drop_the_listing(
     rid, state = groups[0]
     news = checked(provider, pg_news(permission_group_id=pg_id(0), name="Updated",
                                      permission=0.0))
+    next_deployment()
     state = dict(provider.update(rid, state, news).outs)
     assert provider.read(rid, state).outs["name"] == "Updated"
 
@@ -286,6 +287,7 @@ def test_writes_through_any_provider_drop_the_listing(
     assert provider.read(*groups[1]).outs["member_count"] == 2
 
     shared_listing(provider, groups)
+    next_deployment()
     provider.delete(*groups[2])
     assert provider.read(*groups[2]).id == ""
 
@@ -316,10 +318,14 @@ def test_create_and_update_never_use_listings(
     tp = topics.create(checked(topics, tp_news))
     tp_state = dict(tp.outs)
 
+    next_deployment()
     groups.update("", pg_state, checked(groups, pg_news(
         permission_group_id="@PMG#_taken", name="Renamed", permission=5.0)))
+    next_deployment()
     topics.update(tp.id, tp_state, checked(topics, {**tp_news, "permission": 7.0}))
+    next_deployment()
     topics.delete(tp.id, tp_state)
+    next_deployment()
     groups.delete("", pg_state)
     assert list(raw.iter_permission_groups(GROUP_ID)) == []
 

@@ -22,7 +22,7 @@ from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvide
 from tencentchat_emulator.usersig import generate_usersig
 
 from tests.resources.conftest import Calls, Community, config_getter
-from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, checked, pg_news
+from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, checked, next_deployment, pg_news
 from tests.support.emulator import DEV_ADMIN, DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
 
 WRONG_KEY = "not-the-emulator-key-0123456789abcdef"
@@ -185,6 +185,7 @@ def test_forty_creates_from_four_threads(community: Community, calls: Calls,
                  for i in raw.iter_permission_groups(GROUP_ID)}
     assert on_server == {pg_id: (f"Group {i}", i) for i, pg_id in enumerate(ids)}
 
+    next_deployment()
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda props: provider.delete("x", props), inputs))
     assert list(raw.iter_permission_groups(GROUP_ID)) == []

@@ -15,7 +15,7 @@ from pulumi_tencentchat.resources._base import ProviderError
 from pulumi_tencentchat.resources.permission_group import PermissionGroupProvider
 
 from tests.resources.conftest import Calls, Community
-from tests.resources.helpers import GROUP_ID, checked, failures, pg_news
+from tests.resources.helpers import GROUP_ID, checked, failures, next_deployment, pg_news
 
 PG = "@PMG#_admins"
 MAX = 2**64 - 1
@@ -469,9 +469,11 @@ def test_delete_is_idempotent(provider: PermissionGroupProvider, calls: Calls,
                               raw: TencentChatClient) -> None:
     outs = created(provider)
     calls.mark()
+    next_deployment()
     provider.delete(f"{GROUP_ID}/{PG}", outs)
     assert calls.since() == 1
     assert server(raw) is None
+    next_deployment()
     provider.delete(f"{GROUP_ID}/{PG}", outs)  # already gone: still succeeds
 
 
@@ -486,6 +488,7 @@ def test_delete_leaves_other_groups(provider: PermissionGroupProvider,
                                     raw: TencentChatClient) -> None:
     outs = created(provider)
     raw.create_permission_group(GROUP_ID, "Keep", permission_group_id="@PMG#_keep")
+    next_deployment()
     provider.delete("id", outs)
     ids = [i.permission_group_id for i in raw.iter_permission_groups(GROUP_ID)]
     assert ids == ["@PMG#_keep"]

@@ -14,7 +14,7 @@ from pulumi_tencentchat.resources.permission_group_members import (
 )
 
 from tests.resources.conftest import Calls, Community
-from tests.resources.helpers import GROUP_ID, checked, failures
+from tests.resources.helpers import GROUP_ID, checked, failures, next_deployment
 
 PG = "@PMG#_crew"
 ID = f"{GROUP_ID}/{PG}/members"
@@ -243,6 +243,7 @@ def test_update_adds_and_removes_only_the_difference(
     raw.add_permission_group_members(GROUP_ID, PG, ["outsider"])
     news = checked(provider, m_news(["bob", "carol"]))
     calls.mark()
+    next_deployment()
     result = provider.update(ID, olds, news)
     assert calls.commands() == {"add_permission_group_member": 1,
                                 "delete_permission_group_member": 1}
@@ -273,6 +274,7 @@ def test_update_batches_large_removals(provider: PermissionGroupMembersProvider,
     accounts = [f"user{i:03d}" for i in range(250)]
     olds = created(provider, ["keep", *accounts])
     calls.mark()
+    next_deployment()
     provider.update(ID, olds, checked(provider, m_news(["keep"])))
     assert calls.commands() == {"delete_permission_group_member": 3}
     assert on_server(raw) == {"keep"}
@@ -285,9 +287,11 @@ def test_delete_removes_only_listed(provider: PermissionGroupMembersProvider, ca
     outs = created(provider, ("alice", "bob"))
     raw.add_permission_group_members(GROUP_ID, PG, ["outsider"])
     calls.mark()
+    next_deployment()
     provider.delete(ID, outs)
     assert calls.commands() == {"delete_permission_group_member": 1}
     assert on_server(raw) == {"outsider"}
+    next_deployment()
     provider.delete(ID, outs)  # idempotent
     assert on_server(raw) == {"outsider"}
 

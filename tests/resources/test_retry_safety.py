@@ -22,7 +22,7 @@ from pulumi_tencentchat.resources.permission_group_members import PermissionGrou
 from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvider
 
 from tests.resources.conftest import Community, config_getter
-from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, checked, pg_news
+from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, checked, next_deployment, pg_news
 from tests.support.emulator import EmulatorProcess
 
 PG = "@PMG#_retry"
@@ -144,6 +144,7 @@ def test_pg_delete_absorbs_one_fault(community: Community, quick: EmulatorProces
     provider = PermissionGroupProvider()
     outs = dict(provider.create(checked(provider, pg_news(permission_group_id=PG))).outs)
     fault(quick, "destroy_permission_group", kind)
+    next_deployment()
     provider.delete("", outs)
     assert injected(quick) == 1
     assert pgs(raw) == {}
@@ -153,6 +154,7 @@ def test_pg_delete_rerun_after_exhaustion(community: Community, quick: EmulatorP
                                           raw: TencentChatClient) -> None:
     provider = PermissionGroupProvider()
     outs = dict(provider.create(checked(provider, pg_news(permission_group_id=PG))).outs)
+    next_deployment()
     rerun_after_exhaustion(quick, "destroy_permission_group", lambda: provider.delete("", outs))
     assert pgs(raw) == {}
 
@@ -174,11 +176,13 @@ def test_tp_create_update_delete_absorb_one_fault(group: str, quick: EmulatorPro
     assert topic_permissions(raw) == {TOPIC_GENERAL: 24}
 
     fault(quick, "set_topic_permission_group", kind)
+    next_deployment()
     outs = dict(provider.update("", outs, tp_inputs(provider, 72.0)).outs)
     assert injected(quick) == 2
     assert outs["permission"] == 72 and topic_permissions(raw) == {TOPIC_GENERAL: 72}
 
     fault(quick, "delete_topic_permission_group", kind)
+    next_deployment()
     provider.delete("", outs)
     assert injected(quick) == 3
     assert topic_permissions(raw) == {}
@@ -192,9 +196,11 @@ def test_tp_reruns_after_exhaustion(group: str, quick: EmulatorProcess,
                                        lambda: provider.create(inputs)).outs)
     assert topic_permissions(raw) == {TOPIC_GENERAL: 24}
     news = tp_inputs(provider, 8.0)
+    next_deployment()
     outs = dict(rerun_after_exhaustion(quick, "set_topic_permission_group",
                                        lambda: provider.update("", outs, news)).outs)
     assert topic_permissions(raw) == {TOPIC_GENERAL: 8}
+    next_deployment()
     rerun_after_exhaustion(quick, "delete_topic_permission_group",
                            lambda: provider.delete("", outs))
     assert topic_permissions(raw) == {}
@@ -218,16 +224,19 @@ def test_members_create_update_delete_absorb_one_fault(group: str, quick: Emulat
     assert members(raw) == ["ann", "bob"]
 
     fault(quick, "add_permission_group_member", kind)  # the addition of an update
+    next_deployment()
     outs = dict(provider.update("", outs, member_inputs(provider, "ann", "bob", "cat")).outs)
     assert injected(quick) == 2
     assert members(raw) == ["ann", "bob", "cat"]
 
     fault(quick, "delete_permission_group_member", kind)  # the removal of an update
+    next_deployment()
     outs = dict(provider.update("", outs, member_inputs(provider, "bob", "cat")).outs)
     assert injected(quick) == 3
     assert members(raw) == ["bob", "cat"]
 
     fault(quick, "delete_permission_group_member", kind)
+    next_deployment()
     provider.delete("", outs)
     assert injected(quick) == 4
     assert members(raw) == []
@@ -244,9 +253,11 @@ def test_members_reruns_after_exhaustion(group: str, quick: EmulatorProcess,
     # old state (the engine kept it), which must neither fail on the added account nor leave
     # the removed one behind.
     news = member_inputs(provider, "bob", "cat")
+    next_deployment()
     outs = dict(rerun_after_exhaustion(quick, "delete_permission_group_member",
                                        lambda: provider.update("", outs, news)).outs)
     assert members(raw) == ["bob", "cat"]
+    next_deployment()
     rerun_after_exhaustion(quick, "delete_permission_group_member",
                            lambda: provider.delete("", outs))
     assert members(raw) == []

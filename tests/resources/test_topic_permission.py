@@ -20,6 +20,7 @@ from tests.resources.helpers import (
     TOPIC_NEWS,
     checked,
     failures,
+    next_deployment,
 )
 
 PG = "@PMG#_mods"
@@ -317,9 +318,11 @@ def test_delete_is_idempotent(provider: TopicPermissionProvider, calls: Calls,
     raw.add_topic_permissions(GROUP_ID, PG, {TOPIC_NEWS: 5})
     outs = created(provider)
     calls.mark()
+    next_deployment()
     provider.delete(ID, outs)
     assert calls.since() == 1
     assert on_server(raw) is None and on_server(raw, TOPIC_NEWS) == 5
+    next_deployment()
     provider.delete(ID, outs)
 
 

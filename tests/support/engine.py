@@ -173,8 +173,12 @@ class Outcome:
     """What one command did: plugin calls in order, warnings, refresh drift."""
 
     calls: list[tuple[str, str]] = field(default_factory=list)
+    #: Calls that raised, as (method, urn).
+    failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
+    #: (type, id) of the resources whose provider Delete succeeded.
+    deleted: list[tuple[str, str]] = field(default_factory=list)
     error: BaseException | None = None
 
     def ops(self, method: str) -> list[str]:
@@ -360,6 +364,9 @@ class _Deployment:
         self.olds = {r.urn: r for r in self.snap.resources if not r.delete}
         self.registered: set[str] = set()
         self.dbr_deleted: set[int] = set()
+        #: Registrations still being answered (the SDK calls the monitor from its threads).
+        self.inflight = 0
+        self.idle = threading.Condition(self.lock)
 
     # -- bookkeeping ------------------------------------------------------------------------
     def call(self, method: str, urn: str, fn: Callable[[], Any]) -> Any:
@@ -367,7 +374,12 @@ class _Deployment:
             if self.cancelled:
                 raise DeploymentFailed(RuntimeError("deployment cancelled by an earlier failure"))
             self.outcome.calls.append((method, urn))
-        return fn()
+        try:
+            return fn()
+        except BaseException:
+            with self.lock:
+                self.outcome.failed.append((method, urn))
+            raise
 
     def fail(self, error: BaseException) -> None:
         with self.lock:
@@ -396,16 +408,24 @@ class _Deployment:
                         preview=self.preview, monitor=_EngineMonitor(self))
         except BaseException as exc:  # noqa: BLE001 - the failed step is the error
             self.fail(exc if self.outcome.error is None else self.outcome.error)
+        with self.idle:  # a failed program returns while other registrations still run
+            self.idle.wait_for(lambda: self.inflight == 0, timeout=120)
         if self.outcome.error is None and not self.preview:
             self._post_steps()
 
     def register(self, goal: Goal) -> tuple[str, dict[str, Any]]:
-        with self.gate:
-            try:
+        with self.idle:
+            self.inflight += 1
+        try:
+            with self.gate:
                 return self._steps(goal)
-            except BaseException as exc:
-                self.fail(exc)
-                raise
+        except BaseException as exc:
+            self.fail(exc)
+            raise
+        finally:
+            with self.idle:
+                self.inflight -= 1
+                self.idle.notify_all()
 
     def _check(self, goal: Goal, olds: dict[str, Any] | None) -> dict[str, Any]:
         checked = self.call("check", goal.urn,
@@ -544,6 +564,8 @@ class _Deployment:
         if not skip:
             self.call("delete", r.urn, lambda: self.plugin.delete(
                 r.urn, r.id, r.outputs, old_inputs=r.inputs))
+            with self.lock:
+                self.outcome.deleted.append((r.type, r.id))
         if replacing and not r.delete:
             with self.lock:
                 r.pending_replacement = True  # step.go:781-785

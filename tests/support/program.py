@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
-from pulumi.runtime import mocks, rpc
+from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
@@ -146,6 +146,10 @@ def run_program(
             set_all_config(dict(config or {}), list(secret_keys))
             mocks.set_mocks(recorder, project=project, stack=stack, preview=preview,
                             monitor=monitor)
+            # MockSettings leaves the SDK's set of outstanding output tasks at its shared
+            # default: a program that failed would leave tasks of a closed loop there.
+            settings.SETTINGS.outputs = set()
+            settings.SETTINGS.lock = threading.Lock()
 
             async def program() -> None:
                 value = fn()

@@ -9,6 +9,7 @@ check failures naming the field, diff in both directions) lives here once.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -17,6 +18,7 @@ from pulumi.dynamic import (
     CheckResult,
     ConfigureRequest,
     DiffResult,
+    ReadResult,
     ResourceProvider,
 )
 from pulumi.output import Unknown
@@ -24,7 +26,7 @@ from pulumi.runtime import rpc
 from pydantic import BaseModel
 from pydantic.functional_validators import BeforeValidator
 
-from . import _listings, _runtime
+from . import _claims, _listings, _runtime
 
 PROVIDER_KEY = "__provider"
 
@@ -68,15 +70,20 @@ class ProviderError(Exception):
     """An operation failed; the text names the resource and carries Tencent's code and advice."""
 
 
-def _drops_listings(method: Callable[..., Any]) -> Callable[..., Any]:
-    """``method`` (a write) run inside :func:`_listings.writing`."""
+def _write(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` (a write) run inside :func:`_listings.writing`; what it creates or updates
+    is then held by a live resource of this deployment (see ``_claims``)."""
 
     @functools.wraps(method)
     def write(self: Any, *args: Any, **kwargs: Any) -> Any:
         with _listings.writing():
-            return method(self, *args, **kwargs)
+            result = method(self, *args, **kwargs)
+        outs = getattr(result, "outs", None)
+        if outs:
+            _claims.hold(self.identities(outs))
+        return result
 
-    write.drops_listings = True  # type: ignore[attr-defined]
+    write.wraps_write = True  # type: ignore[attr-defined]
     return write
 
 
@@ -86,7 +93,8 @@ class BaseProvider(ResourceProvider, Generic[A]):
     Subclasses set ``kind``, ``Args``, ``replace_fields`` (identity: a change replaces),
     ``update_fields`` (changed in place) and implement the CRUD methods. Instances carry no
     state at all: they are pickled by reference into every resource's ``__provider``.
-    Every subclass's create/update/delete drops the refresh listings (see ``_listings``).
+    Every subclass's create/update/delete drops the refresh listings (see ``_listings``), and
+    what a create or update returns is held by this deployment (see ``_claims``).
     """
 
     kind: ClassVar[str]
@@ -99,8 +107,8 @@ class BaseProvider(ResourceProvider, Generic[A]):
         super().__init_subclass__(**kwargs)
         for name in cls.WRITES:
             method = cls.__dict__.get(name)
-            if method is not None and not getattr(method, "drops_listings", False):
-                setattr(cls, name, _drops_listings(method))
+            if method is not None and not getattr(method, "wraps_write", False):
+                setattr(cls, name, _write(method))
 
     # -- configuration -------------------------------------------------------------------
     def configure(self, req: ConfigureRequest) -> None:
@@ -110,8 +118,38 @@ class BaseProvider(ResourceProvider, Generic[A]):
     def client():
         return _runtime.client()
 
+    # -- identity ----------------------------------------------------------------------------
+    def identities(self, props: dict[str, Any]) -> list[_claims.Identity]:
+        """The server objects a property bag names (none while any part is unknown).
+
+        A resource's identity is its replace fields: changing one means another object.
+        """
+        values = [props.get(name) for name in self.replace_fields]
+        if any(value is None or holds_unknown(value) for value in values):
+            return []
+        return [(self.kind, *values)]
+
+    def _note_identities(self, olds: dict[str, Any], news: dict[str, Any]) -> None:
+        """Learn from the engine's olds/news which objects this stack holds (see ``_claims``)."""
+        before = self.identities(olds) if olds else []
+        if not before:
+            return
+        _claims.recognise(before)
+        after = set(self.identities(news))
+        _claims.hold(identity for identity in before if identity in after)
+
+    @staticmethod
+    def held(identity: _claims.Identity) -> bool:
+        """True when a live resource of this deployment keeps ``identity``: do not delete it."""
+        if _claims.is_held(identity):
+            print(f"tencentchat: not deleting {' '.join(map(str, identity))}: a resource of this "
+                  "deployment holds it (a forced replacement, a pending delete or a rename)",
+                  file=sys.stderr, flush=True)
+            return True
+        return False
+
     # -- check -----------------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         values: dict[str, Any] = {}
         failures: list[CheckFailure] = []
         for name, info in self.Args.model_fields.items():
@@ -133,6 +171,8 @@ class BaseProvider(ResourceProvider, Generic[A]):
         known = {k: v for k, v in values.items() if not holds_unknown(v)}
         for name, reason in self.cross_check(known):
             failures.append(CheckFailure(name, f"{name} {reason}"))
+        if not failures:
+            self._note_identities(olds, values)
         return CheckResult(values, failures)
 
     def check_partial(self, name: str, raw: Any) -> list[str]:
@@ -162,6 +202,51 @@ class BaseProvider(ResourceProvider, Generic[A]):
         except (ValueError, TypeError):
             return value
 
+    # -- read -----------------------------------------------------------------------------
+    #: How this resource's ID is written, for messages (e.g. "<group_id>/<permission_group_id>").
+    id_format: ClassVar[str] = ""
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Refresh, or a read by ID (``Resource.get`` / ``opts.id``).
+
+        On refresh ``props`` are the old outputs; a read by ID gets only the program's inputs
+        (often nothing but the provider), so the ID the engine passes decides what is read.
+        The engine keeps the requested ID when a read by ID answers an empty one
+        (``pkg/resource/deploy/step.go:1366-1374``), so a missing object must fail loudly
+        there, while on refresh an empty ID drops the resource (``step.go:1616-1620``).
+        """
+        by_id = any(props.get(name) is None for name in self.replace_fields)
+        try:
+            named = self.id_fields(id_)
+        except ValueError as exc:
+            if by_id:
+                raise self.fail(repr(id_), "read", ValueError(
+                    f"{exc}; a {self.kind} ID looks like {self.id_format}")) from None
+            named = {}
+        outs = self.current({**props, **named}, by_id)
+        if outs is None:
+            if by_id:
+                raise self.fail(repr(id_), "read", LookupError(
+                    f"no {self.kind} with ID {id_!r} exists")) from None
+            return ReadResult("", {})
+        return ReadResult(id_, outs, self.recorded_inputs(outs))
+
+    def id_fields(self, id_: str) -> dict[str, str]:
+        """The identity fields an ID names; ``ValueError`` when it is not this resource's ID."""
+        raise NotImplementedError
+
+    def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
+        """The object's outputs as the server has it now, or None when it does not exist.
+
+        ``values`` holds the identity fields (and, on refresh, the old outputs); ``by_id``
+        is True for a read by ID, where nothing but the identity is known.
+        """
+        raise NotImplementedError
+
+    def recorded_inputs(self, outs: dict[str, Any]) -> dict[str, Any]:
+        """The inputs a refresh records, so the next diff compares against the server."""
+        return {k: v for k, v in outs.items() if k in self.Args.model_fields}
+
     # -- diff -----------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Compare old state with new inputs (or, during refresh, the reverse).
@@ -172,8 +257,14 @@ class BaseProvider(ResourceProvider, Generic[A]):
         changed = [name for name in (*self.replace_fields, *self.update_fields)
                    if self.differs(name, olds, news)]
         replaces = [name for name in self.replace_fields if name in changed]
+        self._note_identities(olds, news)
+        # Delete before replace: a create-before-delete replacement leaves the old object as a
+        # pending delete if the deployment fails in between, and the engine runs pending
+        # deletes at the end of the next deployment (step_generator.go:2390-2423), after any
+        # create that reused the identity (a reverted change, a freed slot). Deleting first
+        # never leaves one (step_generator.go:2047-2157).
         return DiffResult(changes=bool(changed), replaces=replaces,
-                          delete_before_replace=False)
+                          delete_before_replace=bool(replaces))
 
     def differs(self, name: str, olds: dict[str, Any], news: dict[str, Any]) -> bool:
         new = news.get(name)

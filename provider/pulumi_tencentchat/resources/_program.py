@@ -10,6 +10,7 @@ import inspect
 from typing import Any
 
 import pulumi
+import pulumi.dynamic
 from pydantic import BaseModel
 
 from ._base import BaseProvider, field_rule
@@ -84,3 +85,17 @@ def warn_undefined_bits(resource: pulumi.Resource, permission: Any, flags: Any,
     if isinstance(permission, int) and undefined_bits(permission, flags):
         pulumi.log.warn(f"permission {describe(permission, flags)} sets bits that Tencent does "
                         f"not define for {scope}; they are sent as given", resource=resource)
+
+
+def read_existing(cls: type[Any], provider: BaseProvider, resource_name: str,
+                  id: pulumi.Input[str], opts: pulumi.ResourceOptions | None) -> Any:
+    """``cls.get``: a resource read by ID, whose outputs are the object's current values.
+
+    The engine reads it with the ID and the program's (empty) inputs; the provider's ``read``
+    fails naming the ID when no such object exists. Nothing is created, changed or deleted.
+    """
+    resource = cls.__new__(cls)
+    outputs = {name: None for name in cls.__annotations__}
+    read_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+    pulumi.dynamic.Resource.__init__(resource, provider, resource_name, outputs, read_opts)
+    return resource

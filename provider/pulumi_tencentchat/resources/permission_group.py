@@ -20,21 +20,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
 from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, normalize_permission, to_wire
-from . import _listings
+from . import _claims, _listings
 from ._base import (
     GROUP_NOT_FOUND,
     PERMISSION_GROUP_NOT_FOUND,
     BaseProvider,
     code_of,
 )
-from ._program import merge_args, prepare, warn_undefined_bits
+from ._program import merge_args, prepare, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
     from ..models import PermissionGroupInfo
@@ -131,12 +131,13 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     def _resolve_existing(self, a: PermissionGroupInputs, original: Exception) -> CreateResult:
         """The ID is (probably) taken: decide whether the object is ours to take over."""
-        existing = self._fetch(a)
+        existing = self._fetch(a.group_id, a.permission_group_id)
         if existing is None:
             raise self.fail(self.ident(a), "create", original) from None
         same = (existing.name, existing.permission, existing.custom_string or "") == (
             a.name, a.permission, a.custom_string)
-        if not (same or a.adopt_existing or is_auto_named(a.permission_group_id)):
+        ours = _claims.is_ours(self.identities(a.model_dump())[0])
+        if not (same or ours or a.adopt_existing or is_auto_named(a.permission_group_id)):
             raise self.fail(self.ident(a), "create", ValueError(
                 f"permission group {a.permission_group_id} already exists in community "
                 f"{a.group_id} with different settings (name {existing.name!r}, permission "
@@ -148,21 +149,22 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             self._modify(a, existing)
         return CreateResult(self.resource_id(a), self.outputs(a, existing.member_count or 0))
 
-    def _fetch(self, a: PermissionGroupInputs):
+    def _fetch(self, group_id: str, pg_id: str) -> PermissionGroupInfo | None:
         """The server's record of this permission group, or None when it does not exist."""
         from ..errors import ChatClientError
 
+        ident = f"{pg_id} in community {group_id}"
         try:
-            result = self.client().get_permission_groups(a.group_id, [a.permission_group_id])
+            result = self.client().get_permission_groups(group_id, [pg_id])
         except ChatClientError as exc:
             if code_of(exc) == GROUP_NOT_FOUND:
                 return None
-            raise self.fail(self.ident(a), "read", exc) from None
+            raise self.fail(ident, "read", exc) from None
         for item in result.items:
-            if item.ok and item.permission_group_id == a.permission_group_id:
+            if item.ok and item.permission_group_id == pg_id:
                 return item
             if item.error_code not in (0, PERMISSION_GROUP_NOT_FOUND):
-                raise self.fail(self.ident(a), "read", _item_error(item)) from None
+                raise self.fail(ident, "read", _item_error(item)) from None
         return None
 
     def _modify(self, new: PermissionGroupInputs, old: Any) -> None:
@@ -195,7 +197,15 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             raise self.fail(self.ident(new), "update (re-create)", exc) from None
 
     # -- read -----------------------------------------------------------------------------
-    def _refreshed(self, a: PermissionGroupInputs) -> PermissionGroupInfo | None:
+    id_format = "'<group_id>/<permission_group_id>', e.g. '@TGS#_dev/@PMG#_mods'"
+
+    def id_fields(self, id_: str) -> dict[str, str]:
+        group, sep, rest = id_.partition("/" + v.PERMISSION_GROUP_ID_PREFIX)
+        if not sep or not group or not rest:
+            raise ValueError(f"{id_!r} names no community and permission group")
+        return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}
+
+    def _refreshed(self, group_id: str, pg_id: str) -> PermissionGroupInfo | None:
         """Like ``_fetch``, from the community's listing when a refresh shares one.
 
         A group absent from a complete listing is gone, as a by-ID lookup would say (110006).
@@ -203,26 +213,24 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         from ..client import MAX_GROUP_PAGE
 
         client = self.client()
-        listing = _listings.shared(("PermissionGroup", a.group_id), client, lambda: {
+        listing = _listings.shared(("PermissionGroup", group_id), client, lambda: {
             item.permission_group_id: item
-            for item in client.iter_permission_groups(a.group_id, page_size=MAX_GROUP_PAGE)
+            for item in client.iter_permission_groups(group_id, page_size=MAX_GROUP_PAGE)
             if item.ok})
         if listing is None:
-            return self._fetch(a)
-        return listing.get(a.permission_group_id)
+            return self._fetch(group_id, pg_id)
+        return listing.get(pg_id)
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        a = self.args(props)
-        item = self._refreshed(a)
+    def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
+        group_id, pg_id = values["group_id"], values["permission_group_id"]
+        item = self._fetch(group_id, pg_id) if by_id else self._refreshed(group_id, pg_id)
         if item is None:
-            return ReadResult("", {})
+            return None
         current = PermissionGroupInputs(
-            group_id=a.group_id, permission_group_id=a.permission_group_id,
-            name=item.name, permission=item.permission,
-            custom_string=item.custom_string or "", adopt_existing=a.adopt_existing)
-        outs = self.outputs(current, item.member_count or 0)
-        inputs = {k: val for k, val in outs.items() if k != "member_count"}
-        return ReadResult(id_ or self.resource_id(a), outs, inputs)
+            group_id=group_id, permission_group_id=pg_id, name=item.name,
+            permission=item.permission, custom_string=item.custom_string or "",
+            adopt_existing=bool(values.get("adopt_existing")))
+        return self.outputs(current, item.member_count or 0)
 
     # -- update ---------------------------------------------------------------------------
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -236,6 +244,8 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         from ..errors import ChatClientError
 
         a = self.args(props)
+        if self.held(self.identities(props)[0]):
+            return
         try:
             result = self.client().destroy_permission_groups(a.group_id, [a.permission_group_id])
         except ChatClientError as exc:
@@ -304,3 +314,10 @@ class PermissionGroup(Resource, module="tencentchat", name="PermissionGroup"):
         props["member_count"] = None
         super().__init__(provider, resource_name, props, opts)
         warn_undefined_bits(self, permission, GroupPermission, "communities")
+
+    @classmethod
+    def get(cls, resource_name: str, id: pulumi.Input[str],
+            opts: pulumi.ResourceOptions | None = None) -> PermissionGroup:
+        """An existing permission group read by ID (``<group_id>/<permission_group_id>``),
+        not managed by this stack; fails when it does not exist."""
+        return read_existing(cls, PermissionGroupProvider(), resource_name, id, opts)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pulumi
-from pulumi.dynamic import CreateResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
@@ -30,7 +30,8 @@ from ._base import (
     code_of,
     is_unknown,
 )
-from ._program import merge_args, prepare
+from ._claims import Identity
+from ._program import merge_args, prepare, read_existing
 
 
 class PermissionGroupMembersInputs(BaseModel):
@@ -50,6 +51,20 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
     Args = PermissionGroupMembersInputs
     replace_fields = ("group_id", "permission_group_id")
     update_fields = ("members",)
+
+    def identities(self, props: dict[str, Any]) -> list[Identity]:
+        """One object per account: an account is what another resource may share or move."""
+        pg = super().identities(props)
+        members = props.get("members")
+        if not pg or not isinstance(members, (list, tuple)):
+            return []
+        return [(*pg[0], account) for account in members if isinstance(account, str)
+                and not is_unknown(account)]
+
+    def _unheld(self, a: PermissionGroupMembersInputs, accounts: list[str]) -> list[str]:
+        """``accounts`` less those another resource of this deployment now holds."""
+        return [m for m in accounts if not self.held((self.kind, a.group_id,
+                                                      a.permission_group_id, m))]
 
     def comparable(self, name: str, value: Any) -> Any:
         if name == "members" and isinstance(value, (list, tuple)):
@@ -120,35 +135,49 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         self._add(a, list(a.members), "create")
         return CreateResult(self.resource_id(a), a.model_dump())
 
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+    id_format = ("'<group_id>/<permission_group_id>/members', e.g. "
+                 "'@TGS#_dev/@PMG#_mods/members'")
+
+    def id_fields(self, id_: str) -> dict[str, str]:
+        base, sep, tail = id_.rpartition("/")
+        group, pg_sep, rest = base.partition("/" + v.PERMISSION_GROUP_ID_PREFIX)
+        if tail != "members" or not sep or not pg_sep or not group or not rest:
+            raise ValueError(f"{id_!r} names no permission group's members")
+        return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}
+
+    def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
+        """On refresh, the listed accounts still present; read by ID, every member."""
         from ..errors import ChatClientError
 
-        a = self.args(props)
+        group_id, pg_id = values["group_id"], values["permission_group_id"]
         try:
-            present = set(self.client().iter_permission_group_members(
-                a.group_id, a.permission_group_id))
+            present = list(self.client().iter_permission_group_members(group_id, pg_id))
         except ChatClientError as exc:
             if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
-                return ReadResult("", {})
-            raise self.fail(self.ident(a), "read", exc) from None
-        kept = [m for m in a.members if m in present]
-        if not kept:
-            return ReadResult("", {})
-        outs = {"group_id": a.group_id, "permission_group_id": a.permission_group_id,
-                "members": kept}
-        return ReadResult(id_ or self.resource_id(a), outs, dict(outs))
+                return None
+            raise self.fail(f"members of permission group {pg_id} in community {group_id}",
+                            "read", exc) from None
+        if by_id:
+            kept = present
+        else:
+            found = set(present)
+            kept = [m for m in values.get("members") or [] if m in found]
+            if not kept:
+                return None
+        return {"group_id": group_id, "permission_group_id": pg_id, "members": kept}
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = self.args(olds), self.args(news)
         before = set(old.members)
         after = set(new.members)
         self._add(new, [m for m in new.members if m not in before], "update")
-        self._remove(new, [m for m in old.members if m not in after], "update")
+        self._remove(new, self._unheld(new, [m for m in old.members if m not in after]),
+                     "update")
         return UpdateResult(new.model_dump())
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         a = self.args(props)
-        self._remove(a, list(a.members), "delete")
+        self._remove(a, self._unheld(a, list(a.members)), "delete")
 
 
 @dataclass
@@ -178,3 +207,10 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
         props = prepare(provider, resource_name, props,
                         ("group_id", "permission_group_id", "members"))
         super().__init__(provider, resource_name, props, opts)
+
+    @classmethod
+    def get(cls, resource_name: str, id: pulumi.Input[str],
+            opts: pulumi.ResourceOptions | None = None) -> PermissionGroupMembers:
+        """Every member of an existing permission group, read by ID
+        (``<group_id>/<permission_group_id>/members``), not managed by this stack."""
+        return read_existing(cls, PermissionGroupMembersProvider(), resource_name, id, opts)
