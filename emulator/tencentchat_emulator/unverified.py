@@ -141,6 +141,11 @@ PERMISSION_LIMIT = 1 << 64  # documented "64-bit"; unsigned range chosen (unveri
 CREATE_PERMISSION_DEFAULT = 0
 # Unverified: an empty PermissionGroupName is rejected with 10004.
 ALLOW_EMPTY_PERMISSION_GROUP_NAME = False
+# Unverified: whether Tencent normalises Unicode (NFC/NFKC) or trims PermissionGroupName and
+# CustomString, or refuses control, bidi or zero-width characters in them, is undocumented.
+# The emulator stores and returns both exactly as sent (within the byte limits); the provider
+# refuses those characters itself and compares names exactly (provider validation.name).
+NORMALIZES_TEXT = False
 # Unverified (spec §5 notes): oversize fields and over-cap lists -> 10004.
 OVER_LIMIT_CODE = 10004
 # Unverified: empty request lists (destroy IDs, topic lists, member lists) -> 10004.

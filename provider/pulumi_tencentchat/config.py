@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_va
 from .errors import ConfigError
 from .ratelimit import MAX_RATE
 from .regions import REGION_NAMES, get_region, validate_endpoint
+from .validation import member_account
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import TencentChatClient
@@ -113,10 +114,11 @@ class ClientSettings(BaseModel):
     def _check(self) -> ClientSettings:
         if self.sdkappid <= 0:
             raise _bad("sdkappid", "must be a positive integer (the SDKAppID from the console)")
-        if (not self.identifier or len(self.identifier.encode("utf-8")) > 32
-                or not all(" " <= ch <= "~" for ch in self.identifier)):
+        try:
+            member_account(self.identifier)  # the admin is a UserID like any member
+        except ValueError:
             raise _bad("identifier", "must be an App admin UserID of 1 to 32 bytes of "
-                       "printable ASCII")
+                       "printable ASCII, without surrounding whitespace") from None
         has_key = self.secret_key is not None and self.secret_key.get_secret_value() != ""
         has_sig = self.usersig is not None and self.usersig.get_secret_value() != ""
         if has_key == has_sig:

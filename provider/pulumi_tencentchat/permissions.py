@@ -8,9 +8,19 @@ reported by :func:`undefined_bits` so callers can warn.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 
+from .validation import shown
+
 MAX_PERMISSION = (1 << 64) - 1
+# 2^64-1 has 20 decimal digits: a longer digit string is out of range, decided before int()
+# (Python refuses to convert more than 4300 digits, and is slow long before that).
+MAX_PERMISSION_DIGITS = len(str(MAX_PERMISSION))
+RANGE_RULE = "must be between 0 and 2^64-1 (a 64-bit unsigned bitmask)"
+# An out-of-range int up to this size (39 digits) is quoted in the message; a larger one is
+# described by its number of digits.
+QUOTED_INT_BITS = 128
 # Protocol Buffers carries every number as a double: integers above 2**53 are not exact on the
 # wire, so such permissions travel as decimal strings (see :func:`to_wire`).
 MAX_EXACT_FLOAT_INT = 1 << 53
@@ -57,6 +67,21 @@ def undefined_bits(value: int, flags: type[enum.IntFlag]) -> int:
     return value & ~all_bits(flags) & MAX_PERMISSION
 
 
+def _out_of_range(got: str) -> ValueError:
+    return ValueError(f"{RANGE_RULE}, got {got}")
+
+
+def _in_range(value: int) -> int:
+    """``value`` when it is a permission; otherwise the range rule, however large the value."""
+    if 0 <= value <= MAX_PERMISSION:
+        return value
+    if value.bit_length() <= QUOTED_INT_BITS:
+        raise _out_of_range(str(value))
+    # str() of a huge int fails (over 4300 digits) or is slow: describe its size instead.
+    digits = int(math.log10(abs(value))) + 1
+    raise _out_of_range(f"{'a negative' if value < 0 else 'a'} number of about {digits} digits")
+
+
 def _one(item: object, flags: type[enum.IntFlag]) -> int:
     if isinstance(item, bool):
         raise ValueError(f"must be an integer, a {flags.__name__} or a list of bit names, "
@@ -64,8 +89,15 @@ def _one(item: object, flags: type[enum.IntFlag]) -> int:
     if isinstance(item, enum.IntFlag) and not isinstance(item, flags):
         raise ValueError(f"{item!r} is a {type(item).__name__}, expected {flags.__name__}")
     if isinstance(item, int):
-        return int(item)
+        return _in_range(int(item))
     if isinstance(item, float):
+        if item < 0:
+            raise _out_of_range(f"the floating-point number {item!r}")
+        if item > MAX_PERMISSION:  # infinity included
+            raise _out_of_range(
+                f"the floating-point number {item!r}; a floating-point number cannot hold "
+                "every integer above 2^53 exactly, so give a permission above 2^53 as a "
+                "decimal string or a list of bit names")
         if not item.is_integer():
             raise ValueError(f"must be a whole number (got {item!r})")
         if item > MAX_EXACT_FLOAT_INT:
@@ -77,11 +109,15 @@ def _one(item: object, flags: type[enum.IntFlag]) -> int:
     if isinstance(item, str):
         text = item.strip()
         if text.isascii() and text.isdigit():
-            return int(text)
+            digits = text.lstrip("0") or "0"
+            if len(digits) > MAX_PERMISSION_DIGITS:
+                raise _out_of_range(f"a decimal string of {len(digits)} digits")
+            return _in_range(int(digits))
         member = flags.__members__.get(text)
         if member is None:
             names = ", ".join(flags.__members__)
-            raise ValueError(f"unknown {flags.__name__} bit name {item!r}; valid names: {names}")
+            raise ValueError(f"unknown {flags.__name__} bit name {shown(item)}; "
+                             f"valid names: {names}")
         return int(member)
     raise ValueError(f"must be an integer, a {flags.__name__} or a list of bit names "
                      f"(got {type(item).__name__})")
@@ -96,17 +132,20 @@ def normalize_permission(value: object, flags: type[enum.IntFlag]) -> int:
     if isinstance(value, (list, tuple, set, frozenset)):
         total = 0
         for item in _iter(value):
-            total |= _one(item, flags)
-        result = total
-    else:
-        result = _one(value, flags)
-    if result < 0 or result > MAX_PERMISSION:
-        raise ValueError(f"must be between 0 and 2^64-1 (a 64-bit unsigned bitmask), got {result}")
-    return result
+            total |= _one(item, flags)  # each item is in range, so their union is too
+        return total
+    return _one(value, flags)
 
 
 def _iter(values: Iterable[object]) -> Iterable[object]:
-    return sorted(values, key=repr) if isinstance(values, (set, frozenset)) else values
+    return sorted(values, key=_sort_key) if isinstance(values, (set, frozenset)) else values
+
+
+def _sort_key(item: object) -> str:
+    # repr() of an int over 4300 digits raises; such an int sorts by size (it fails anyway).
+    if isinstance(item, int) and item.bit_length() > QUOTED_INT_BITS:
+        return f"<int of {item.bit_length()} bits>"
+    return repr(item)
 
 
 def to_wire(value: int) -> int | str:

@@ -37,6 +37,7 @@ from pulumi_tencentchat import (
 from pulumi_tencentchat.resources.permission_group import PermissionGroupInputs
 from pulumi_tencentchat.resources.permission_group_members import PermissionGroupMembersInputs
 from pulumi_tencentchat.resources.topic_permission import TopicPermissionInputs
+from tencentchat_emulator.unverified import NORMALIZES_TEXT
 
 from tests.emulator.client import Raw
 from tests.protocol.conftest import CLEAN_ENV, Declared, declare, stack_config, start_plugin
@@ -125,6 +126,20 @@ def cfg(id_: str, key: str, rule: str, **overrides: str | None) -> Bad:
 
 
 ACCOUNTS_1001 = [f"user{i:04d}" for i in range(1001)]
+# 1000 accounts, 600 of them repeats of 400 accounts: the message lists 10 and counts the rest.
+ACCOUNTS_600_REPEATS = ACCOUNTS_1001[:400] * 2 + ACCOUNTS_1001[:200]
+HUGE = 10 ** 4999  # 5000 digits: more than Python converts to or from a string (4300)
+
+# Why the emulator is not asked about an entry (raw=False): Tencent documents only byte limits
+# for names and custom strings and "printable ASCII" (0x20-0x7E, the space included) for IDs;
+# whether it refuses or trims such values is unknown, so the emulator takes them as sent
+# (unverified.NORMALIZES_TEXT).
+TEXT_UNVERIFIED = ("Tencent documents only a byte limit for this field: whether it refuses "
+                   "control, bidi or zero-width characters is unknown (the emulator stores "
+                   "them as sent)")
+SPACE_UNVERIFIED = ("the space is printable ASCII (spec §4) and whether Tencent trims IDs is "
+                    "undocumented: the emulator stores the padded ID as a separate object")
+BLANK_UNVERIFIED = "whether Tencent accepts a blank name is undocumented (the emulator does)"
 
 CATALOGUE: list[Bad] = [
     # -- PermissionGroup --------------------------------------------------------------------
@@ -143,21 +158,79 @@ CATALOGUE: list[Bad] = [
        "at most 47 bytes (got 48 bytes)"),
     pg("pg-id-non-ascii", "permission_group_id", "@PMG#_modérateurs", "printable ASCII only"),
     pg("pg-id-control-char", "permission_group_id", "@PMG#_mods\n", "printable ASCII only"),
+    pg("pg-id-trailing-space", "permission_group_id", "@PMG#_mods ",
+       "must not begin or end with whitespace", raw=False, note=SPACE_UNVERIFIED),
+    pg("pg-id-leading-space", "permission_group_id", " @PMG#_mods",
+       "must not begin or end with whitespace"),
+    pg("group-id-trailing-space", "group_id", G + " ", "must not begin or end with whitespace"),
     pg("name-missing", "name", MISSING, "is required"),
     pg("name-empty", "name", "", "must not be empty"),
     pg("name-151-bytes-latin", "name", "é" * 75 + "x", "at most 150 bytes of UTF-8 (got 151"),
     pg("name-151-bytes-cjk", "name", "权" * 50 + "x", "at most 150 bytes of UTF-8 (got 151"),
     pg("name-38-emoji-152-bytes", "name", "😀" * 38, "at most 150 bytes of UTF-8 (got 152"),
     pg("name-wrong-type", "name", 123, "must be a string"),
+    pg("name-one-space", "name", " ", "must not be blank", raw=False,
+       note=BLANK_UNVERIFIED),
+    pg("name-ideographic-spaces", "name", "\u3000\u3000", "must not be blank", raw=False,
+       note=BLANK_UNVERIFIED),
+    pg("name-nul", "name", "Mods\x00", "must not contain control characters", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-newline", "name", "Mods\nAdmins", "must not contain control characters",
+       raw=False, note=TEXT_UNVERIFIED),
+    pg("name-del", "name", "Mods\x7f", "must not contain control characters", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-c1-csi", "name", "\x9b31mMods", "found U+009B", raw=False, note=TEXT_UNVERIFIED),
+    pg("name-ansi-escape", "name", "\x1b[31mAdmins\x1b[0m",
+       "found U+001B at character 1, which starts terminal escape sequences", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-bidi-override", "name", "Mods\u202egnp", "must not contain bidirectional-text",
+       raw=False, note=TEXT_UNVERIFIED),
+    pg("name-bidi-isolate", "name", "\u2066Mods\u2069", "found U+2066", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-left-to-right-mark", "name", "Mods\u200e", "found U+200E", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-arabic-letter-mark", "name", "\u061cMods", "found U+061C", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-zero-width-space", "name", "Mo\u200bds", "must not contain zero-width",
+       raw=False, note=TEXT_UNVERIFIED),
+    pg("name-zero-width-non-joiner", "name", "Mo\u200cds", "found U+200C", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-zero-width-joiner-in-a-word", "name", "Mo\u200dds", "found U+200D", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-word-joiner", "name", "Mo\u2060ds", "found U+2060", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-byte-order-mark", "name", "\ufeffMods", "found U+FEFF", raw=False,
+       note=TEXT_UNVERIFIED),
+    pg("name-lone-surrogate", "name", "Mods\ud800", "must be valid Unicode text", check=False,
+       raw=False, note="not UTF-8-encodable, so it can reach neither Check nor the API"),
     pg("custom-string-3001-bytes", "custom_string", "x" * 3001,
        "at most 3000 bytes of UTF-8 (got 3001"),
     pg("custom-string-3001-bytes-cjk", "custom_string", "权" * 1000 + "x",
        "at most 3000 bytes of UTF-8 (got 3001"),
     pg("custom-string-wrong-type", "custom_string", ["tier=2"], "must be a string"),
+    pg("custom-string-nul", "custom_string", "tier=2\x00", "control characters other than "
+       "newline and tab", raw=False, note=TEXT_UNVERIFIED),
+    pg("custom-string-carriage-return", "custom_string", "tier=2\rtier=9", "found U+000D",
+       raw=False, note=TEXT_UNVERIFIED),
+    pg("custom-string-ansi-escape", "custom_string", "tier=2\x1b[2J",
+       "which starts terminal escape sequences", raw=False, note=TEXT_UNVERIFIED),
+    pg("custom-string-bidi-override", "custom_string", "tier=\u202e2",
+       "must not contain bidirectional-text", raw=False, note=TEXT_UNVERIFIED),
+    pg("custom-string-zero-width", "custom_string", "tier\u200b=2", "must not contain zero-width",
+       raw=False, note=TEXT_UNVERIFIED),
     pg("permission-negative", "permission", -1, "between 0 and 2^64-1"),
     pg("permission-2^64", "permission", 1 << 64, "between 0 and 2^64-1",
        check_rule="cannot hold every integer above 2^53 exactly"),
     pg("permission-2^64-decimal-string", "permission", str(1 << 64), "between 0 and 2^64-1"),
+    pg("permission-5000-digits", "permission", HUGE,
+       "between 0 and 2^64-1 (a 64-bit unsigned bitmask), got a number of about 5000 digits",
+       check=False, raw=False,
+       note="no Output can carry it to Check (the SDK turns numbers into doubles and this one "
+            "overflows) and JSON encoders refuse it; the digit-string entry covers the wire"),
+    pg("permission-5000-digit-string", "permission", "7" * 5000,
+       "between 0 and 2^64-1 (a 64-bit unsigned bitmask), got a decimal string of 5000 digits"),
+    pg("permission-huge-float", "permission", 1e300,
+       "between 0 and 2^64-1 (a 64-bit unsigned bitmask), got the floating-point number 1e+300"),
     pg("permission-unknown-bit-name", "permission", ["SendGroupMessage", "SendMessages"],
        "unknown GroupPermission bit name 'SendMessages'"),
     pg("permission-topic-bit-name", "permission", ["SendTopicMessage"],
@@ -188,9 +261,15 @@ CATALOGUE: list[Bad] = [
     tp("topic-id-empty-name", "topic_id", f"{G}@TOPIC#_", "of the form '<GroupId>@TOPIC#_"),
     tp("topic-id-97-bytes", "topic_id", TOPIC_96 + "t", "at most 96 bytes (got 97 bytes)"),
     tp("topic-id-non-ascii", "topic_id", f"{G}@TOPIC#_général", "printable ASCII only"),
+    tp("topic-id-trailing-space", "topic_id", TOPIC_NEWS + " ",
+       "must not begin or end with whitespace"),
+    tp("pg-id-trailing-space", "permission_group_id", EXISTING_PG + " ",
+       "must not begin or end with whitespace"),
     tp("permission-missing", "permission", MISSING, "is required"),
     tp("permission-negative", "permission", -8, "between 0 and 2^64-1"),
     tp("permission-2^64-decimal-string", "permission", str(1 << 64), "between 0 and 2^64-1"),
+    tp("permission-5000-digit-string", "permission", "9" * 5000,
+       "between 0 and 2^64-1 (a 64-bit unsigned bitmask), got a decimal string of 5000 digits"),
     tp("permission-unknown-bit-name", "permission", ["SendTopicMessage", "SendGroupMessage"],
        "unknown TopicPermissionBit bit name 'SendGroupMessage'"),
     tp("permission-group-flag", "permission", GroupPermission.SendGroupMessage,
@@ -207,11 +286,21 @@ CATALOGUE: list[Bad] = [
     mem("members-duplicate", "members", ["alice", "bob", "alice"],
         "must not list an account twice (duplicates: alice)", raw=False,
         note="the API takes duplicates (the second is reported as already a member)"),
+    mem("members-600-repeats", "members", ACCOUNTS_600_REPEATS,
+        "(duplicates: user0000, user0001, user0002, user0003, user0004, user0005, user0006, "
+        "user0007, user0008, user0009 and 390 more)", raw=False,
+        note="the API takes duplicates (the second is reported as already a member)"),
     mem("members-1001", "members", ACCOUNTS_1001, "at most 1000 accounts (got 1001)"),
     mem("account-33-bytes", "members", ["bob", "a" * 33], "at most 32 bytes"),
     mem("account-empty", "members", ["bob", ""], "must not contain empty account IDs"),
     mem("account-non-ascii", "members", ["zoë"], "printable ASCII only"),
     mem("account-wrong-type", "members", ["bob", 7], "must be a string"),
+    mem("account-trailing-space", "members", ["bob", "carol "],
+        "must not begin or end with whitespace (got 'carol ')", raw=False,
+        note=SPACE_UNVERIFIED),
+    mem("account-leading-space", "members", [" bob"], "must not begin or end with whitespace",
+        raw=False, note=SPACE_UNVERIFIED),
+    mem("group-id-leading-space", "group_id", " " + G, "must not begin or end with whitespace"),
     # -- config -----------------------------------------------------------------------------
     cfg("sdkappid-missing", "sdkAppId", "is not set", sdkAppId=None),
     cfg("sdkappid-non-numeric", "sdkAppId", "must be a number", sdkAppId="my-app"),
@@ -238,6 +327,9 @@ CATALOGUE: list[Bad] = [
 ]
 
 RESOURCE_ENTRIES = [e for e in CATALOGUE if e.target != CONFIG]
+# Entries not asked of the emulator because Tencent's answer is unknown: the emulator takes them.
+UNVERIFIED_ENTRIES = [e for e in RESOURCE_ENTRIES
+                      if e.note in (TEXT_UNVERIFIED, SPACE_UNVERIFIED, BLANK_UNVERIFIED)]
 CONFIG_ENTRIES = [e for e in CATALOGUE if e.target == CONFIG]
 
 
@@ -461,6 +553,25 @@ def test_resource_bad_input_is_refused_before_any_api_call(
     RESULTS[entry.id] = Outcome(early=True, api_calls=api_calls, raw_code=code)
 
 
+@pytest.mark.parametrize("entry", UNVERIFIED_ENTRIES, ids=lambda e: e.id)
+def test_unverified_entries_are_stored_by_the_emulator_exactly_as_sent(
+        entry: Bad, world: Raw) -> None:
+    """What their ``note`` says: the emulator neither refuses nor normalises these values
+    (unverified.NORMALIZES_TEXT), so only the provider's rules keep them from Tencent."""
+    assert not NORMALIZES_TEXT
+    command, body = raw_request(entry.target, entry.field, entry.on_wire)
+    assert refusal_code(world.post(command, body)) == 0
+    state = server_state(world)
+    if entry.target == PG:
+        stored = {item["PermissionGroupId"]: item for item in state["groups"][G]}
+        item = stored[body["PermissionGroupId"]]  # a padded ID is a group of its own
+        assert (item["PermissionGroupName"], item["CustomString"]) == (
+            body["PermissionGroupName"], body["CustomString"])
+    else:
+        members = {m["Member_Account"] for m in state["members"]}
+        assert set(entry.value) <= members
+
+
 @pytest.mark.parametrize("entry", CONFIG_ENTRIES, ids=lambda e: e.id)
 def test_bad_config_fails_at_the_first_call_naming_the_key(
         entry: Bad, config_plugin: ConfigPlugin, declared: dict[str, Declared],
@@ -529,6 +640,15 @@ CONTROLS: list[Good] = [
     Good("tp-permission-2^64-1", TP, "permission", MAX, wire=str(MAX), warns=True),
     Good("tp-server-generated-pg-ref", TP, "permission_group_id", "@PMG#_@PMG#abc", raw=False),
     Good("members-account-32-bytes", MEMBERS, "members", ["bob", "a" * 32]),
+    Good("members-account-32-bytes-inner-space", MEMBERS, "members",
+         ["bob", "ops team/" + "x" * 19 + "~!#$"]),
+    Good("pg-name-cjk-and-emoji", PG, "name", "管理员 🛡️ Moderators"),
+    Good("pg-name-emoji-zwj-sequences", PG, "name", "👩\u200d💻 开发者 🏳️\u200d🌈"),
+    Good("pg-name-decomposed-accent-kept-as-is", PG, "name", "Mode\u0301rateurs"),
+    Good("pg-name-inner-spaces", PG, "name", "Senior  Moderators"),
+    Good("pg-custom-string-newline-and-tab", PG, "custom_string", "tier=2\nregion=eu\tx"),
+    Good("pg-pg-id-inner-space", PG, "permission_group_id", "@PMG#_senior mods"),
+    Good("pg-permission-zero-padded-digit-string", PG, "permission", "0" * 30 + "64"),
     Good("members-1000", MEMBERS, "members", ACCOUNTS_1001[:1000], raw=False),
 ]
 
@@ -554,6 +674,29 @@ def test_values_at_the_limits_pass_every_layer(
         value = int(control.value) if control.field == "permission" else control.value
         response = world.post(*raw_request(control.target, control.field, value))
         assert refusal_code(response) == 0, response
+
+
+def test_text_is_kept_exactly_as_declared_through_every_layer(
+        plugin: PluginProcess, declared: dict[str, Declared], world: Raw) -> None:
+    # "é" as e + combining acute (NFD): no layer normalises it to U+00E9 (NFC), none trims.
+    name, custom = "Mode\u0301rateurs 👩\u200d💻", "tier=2\n\tregion=eu "
+    registered = run_program(program_for(PG, "exact", name=name, custom_string=custom))
+    assert (registered[0].plain_inputs()["name"],
+            registered[0].plain_inputs()["custom_string"]) == (name, custom)
+    good = declared[PG]
+    outcome = plugin.check(good.urn, {}, {**check_inputs(good, "name", name),
+                                          "custom_string": custom})
+    assert outcome.failures == []
+    assert (outcome.inputs["name"], outcome.inputs["custom_string"]) == (name, custom)
+    # The same words in NFC are a different name: a change the diff reports, not hides.
+    nfc = {**outcome.inputs, "name": "Modérateurs 👩\u200d💻"}
+    assert plugin.diff(good.urn, "id", dict(outcome.inputs), dict(outcome.inputs)).changes == "none"
+    assert plugin.diff(good.urn, "id", dict(outcome.inputs), nfc).changes == "some"
+    world.ok("create_permission_group", {"GroupId": G, "PermissionGroupId": "@PMG#_exact",
+                                         "PermissionGroupName": name, "CustomString": custom})
+    item = world.ok("get_permission_group", {"GroupId": G, "PermissionGroupIdList": [
+        "@PMG#_exact"]})["PermissionGroupInfoList"][0]
+    assert (item["PermissionGroupName"], item["CustomString"]) == (name, custom)
 
 
 def test_server_reserved_id_passes_when_adopting(

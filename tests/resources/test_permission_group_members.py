@@ -107,6 +107,31 @@ def test_check_partly_unknown_list_validates_known_items(
     assert "duplicates: bob" in reason
 
 
+def test_check_partly_unknown_list_keeps_its_messages_short(
+        provider: PermissionGroupMembersProvider, calls: Calls) -> None:
+    # 1000 known accounts, all padded, 600 of them repeats, plus one unknown: a bounded report.
+    padded = [f"user{i:04d} " for i in range(400)]
+    calls.mark()
+    result = provider.check({}, m_news([*padded * 2, *padded[:200], rpc.UNKNOWN]))
+    reasons = [f.reason for f in result.failures]
+    assert all(f.property == "members" for f in result.failures)
+    assert len(reasons) == 10 + 1 + 1 + 1  # ten accounts, "and more", duplicates, the cap
+    assert all("must not begin or end with whitespace" in r for r in reasons[:10])
+    assert reasons[10] == "members has 990 more invalid account IDs"
+    assert reasons[11] == ("members must not list an account twice (duplicates: "
+                           + ", ".join(f"'user{i:04d} '" for i in range(10)) + " and 390 more)")
+    assert reasons[12] == "members must list at most 1000 accounts (got 1001)"
+    assert sum(len(r) for r in reasons) < 2500
+    assert calls.since() == 0
+
+
+def test_check_rejects_padded_account_in_a_partly_unknown_list(
+        provider: PermissionGroupMembersProvider) -> None:
+    reason = failures(provider.check({}, m_news(["bob ", rpc.UNKNOWN])))["members"]
+    assert reason == ("members must not begin or end with whitespace (got 'bob '): IDs are "
+                      "compared exactly, so the padded value would name a different object")
+
+
 def test_diff_partly_unknown_members_is_a_change(
         provider: PermissionGroupMembersProvider) -> None:
     result = provider.diff(ID, m_news(), m_news(["alice", Unknown()]))

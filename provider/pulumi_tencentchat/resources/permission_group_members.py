@@ -81,9 +81,12 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
                 v.member_account(item)
             except ValueError as exc:
                 problems.append(str(exc))
+        if len(problems) > v.LISTED_MAX:  # one failure per bad account would flood the CLI
+            extra = len(problems) - v.LISTED_MAX
+            problems = [*problems[:v.LISTED_MAX], f"has {extra} more invalid account IDs"]
         dupes = sorted({item for item in known if isinstance(item, str) and known.count(item) > 1})
         if dupes:
-            problems.append(f"must not list an account twice (duplicates: {', '.join(dupes)})")
+            problems.append(f"must not list an account twice (duplicates: {v.listed(dupes)})")
         if len(raw) > v.MEMBERS_MAX:
             problems.append(f"must list at most {v.MEMBERS_MAX} accounts (got {len(raw)})")
         return problems
