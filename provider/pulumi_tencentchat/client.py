@@ -7,13 +7,17 @@ imported by every ``pulumi`` command and must stay cheap.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import logging
 import re
 import secrets as _secrets
 import threading
 import time
-from collections import Counter
+import weakref
+import zlib
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -24,10 +28,10 @@ from . import models as m
 from .errors import (
     ChatClientError,
     ConfigError,
+    Redactor,
     TencentChatError,
     TransportError,
     error_class,
-    redact,
 )
 from .ratelimit import DEFAULT_RATE, TokenBucket, shared_limiter
 from .regions import resolve_base_url
@@ -114,23 +118,50 @@ def _unique(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-_QUERY_SECRET = re.compile(r"(usersig=)[^&\s\"']+", re.IGNORECASE)
+#: Cap on an answer's body, after decompression. Tencent refuses to send more than 1 MB
+#: (error 10018 "response packet over the maximum size (1 MB)"), so a real answer is far
+#: below it; 4 MiB leaves room for JSON escaping (a 3-byte character can become a 6-byte
+#: \uXXXX escape) and still bounds the memory one call can take.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
+_INFLATE_STEP = 256 * 1024
+#: ErrorInfo is server text: it is scrubbed, then cut to this length in exceptions.
+_MAX_INFO = 500
+_ENCODINGS = frozenset({"identity", "gzip", "x-gzip", "deflate"})
+
+_QUERY_SECRET = re.compile(r"(usersig(?:=|%3D))[^&\s\"']+", re.IGNORECASE)
+_live_clients: weakref.WeakSet[TencentChatClient] = weakref.WeakSet()
 
 
-class _QuerySecretFilter(logging.Filter):
-    """Scrubs ``usersig=...`` from urllib3's request log lines (DEBUG), which show the URL."""
+class _SecretLogFilter(logging.Filter):
+    """Scrubs ``usersig=...`` and every live client's secrets, in any encoding, from records.
+
+    urllib3 logs request lines, query string included, at DEBUG.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # pragma: no cover - malformed third-party record
             return True
-        if "usersig=" in message.lower():
-            record.msg = _QUERY_SECRET.sub(r"\1***", message)
+        clean = _QUERY_SECRET.sub(r"\1***", message)
+        for client in list(_live_clients):
+            clean = client._scrub(clean)
+        if clean != message:
+            record.msg = clean
             record.args = ()
         return True
 
 
+#: Loggers whose records can carry a URL; a logger's filters do not apply to its children.
+_SCRUBBED_LOGGERS = (
+    "urllib3.connectionpool",
+    "urllib3.connection",
+    "urllib3.response",
+    "urllib3.poolmanager",
+    "urllib3.util.retry",
+    "pulumi_tencentchat.client",
+)
 _filter_lock = threading.Lock()
 _filter_installed = False
 
@@ -139,8 +170,245 @@ def _install_log_scrubber() -> None:
     global _filter_installed
     with _filter_lock:
         if not _filter_installed:
-            logging.getLogger("urllib3.connectionpool").addFilter(_QuerySecretFilter())
+            scrubber = _SecretLogFilter()
+            for name in _SCRUBBED_LOGGERS:
+                logging.getLogger(name).addFilter(scrubber)
             _filter_installed = True
+
+
+# ---------------------------------------------------------------------- deadlines
+
+
+class _Guard:
+    """One attempt: its deadline, and the connection and socket it is using."""
+
+    __slots__ = ("deadline", "conn", "sock", "done", "cut")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.conn: Any = None
+        self.sock: Any = None
+        self.done = False
+        #: True once the watchdog shut the socket down because the deadline passed.
+        self.cut = False
+
+    def clip(self, seconds: float) -> None:
+        """Bound the next socket read to ``seconds``."""
+        sock = self.sock
+        if sock is not None:
+            try:
+                sock.settimeout(max(0.01, seconds))
+            except (OSError, ValueError):
+                pass
+
+
+class _Watchdog:
+    """One daemon thread that shuts down the socket of any attempt still running at its deadline.
+
+    Socket timeouts bound each read, not a whole answer: a server dripping one byte at a time
+    into the headers, a chunk-size line or the trailers (which http.client reads in loops)
+    would hold a call as long as it liked. Shutting the socket down ends the blocked read.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, _Guard]] = []
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, guard: _Guard) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (guard.deadline, next(self._seq), guard))
+            if self._thread is None or not self._thread.is_alive():  # first use, or forked
+                self._thread = threading.Thread(
+                    target=self._run, name="tencentchat-deadline", daemon=True
+                )
+                self._thread.start()
+            elif self._heap[0][2] is guard:
+                self._cond.notify()
+
+    def attach(self, guard: _Guard, conn: Any) -> None:
+        """``conn`` now serves ``guard``'s attempt (called as the request is sent)."""
+        with self._cond:
+            guard.conn = conn
+            guard.sock = getattr(conn, "sock", None)
+            conn._tencentchat_guard = guard
+
+    def disarm(self, guard: _Guard) -> None:
+        with self._cond:
+            guard.done = True
+            conn = guard.conn
+            if conn is not None and getattr(conn, "_tencentchat_guard", None) is guard:
+                conn._tencentchat_guard = None
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][2].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                self._cut(heapq.heappop(self._heap)[2])
+
+    @staticmethod
+    def _cut(guard: _Guard) -> None:
+        import socket
+
+        conn = guard.conn
+        # Not attached: still connecting (the connect timeout bounds that). Attached to
+        # another guard: the connection went back to the pool and serves another call.
+        if conn is None or getattr(conn, "_tencentchat_guard", None) is not guard:
+            return
+        sock = guard.sock if guard.sock is not None else getattr(conn, "sock", None)
+        if sock is not None and not isinstance(sock, socket.socket):
+            sock = getattr(sock, "socket", None)  # urllib3's TLS-in-TLS transport
+        if not isinstance(sock, socket.socket):
+            return
+        guard.cut = True
+        try:
+            # The plain socket's shutdown, not SSLSocket's: the reading thread's TLS state
+            # stays intact and its read just meets the end of the stream.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+_WATCHDOG = _Watchdog()
+_local = threading.local()
+_guarded_classes: dict[type, type] = {}
+
+
+def _guarded(base: type) -> type:
+    """A subclass of urllib3 connection class ``base`` that reports itself to the watchdog."""
+    cls = _guarded_classes.get(base)
+    if cls is not None:
+        return cls
+
+    class Guarded(base):  # type: ignore[misc, valid-type]
+        _tencentchat_guarded = True
+
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            guard = getattr(_local, "guard", None)
+            if guard is not None:
+                _WATCHDOG.attach(guard, self)
+            return super().request(*args, **kwargs)
+
+        def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+            guard = getattr(self, "_tencentchat_guard", None)
+            if guard is not None:
+                guard.sock = self.sock  # the response keeps reading it after a close
+            return super().getresponse(*args, **kwargs)
+
+    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{base.__name__}"
+    return _guarded_classes.setdefault(base, Guarded)
+
+
+def _guard_pool(pool: Any) -> Any:
+    if not getattr(pool.ConnectionCls, "_tencentchat_guarded", False):
+        pool.ConnectionCls = _guarded(pool.ConnectionCls)
+    return pool
+
+
+_transport_classes: tuple[type, type] | None = None
+
+
+def _transport() -> tuple[type, type]:
+    """(session class, adapter class): no redirects, connections the watchdog can cut."""
+    global _transport_classes
+    if _transport_classes is None:
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        class GuardedAdapter(HTTPAdapter):
+            def get_connection_with_tls_context(self, *args: Any, **kwargs: Any) -> Any:
+                return _guard_pool(super().get_connection_with_tls_context(*args, **kwargs))
+
+            def get_connection(self, *args: Any, **kwargs: Any) -> Any:  # requests < 2.32.2
+                return _guard_pool(super().get_connection(*args, **kwargs))
+
+        class NoRedirectSession(requests.Session):
+            # Even with allow_redirects=False, requests reads a 3xx answer's whole body
+            # (to prepare Response.next) and raises TooManyRedirects past max_redirects.
+            # With no target, its redirect code never runs: a 3xx is just an answer.
+            def get_redirect_target(self, resp: Any) -> None:
+                return None
+
+        _transport_classes = (NoRedirectSession, GuardedAdapter)
+    return _transport_classes
+
+
+# -------------------------------------------------------------------- answer bodies
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BoundedBody:
+    """Collects an answer body, inflating gzip/deflate as it arrives, up to ``cap`` bytes."""
+
+    def __init__(self, encoding: str, cap: int) -> None:
+        self.cap = cap
+        self.size = 0
+        self.encoded = encoding != "identity"
+        self._parts: list[bytes] = []
+        # wbits 47: zlib or gzip header, detected (servers label zlib streams either way).
+        self._inflater = zlib.decompressobj(47) if self.encoded else None
+
+    def feed(self, data: bytes) -> None:
+        """Add raw bytes; raises ``_TooLarge`` past the cap, ``zlib.error`` if corrupt."""
+        inflater = self._inflater
+        if inflater is None:
+            self._keep(data)
+            return
+        while data:
+            # Small steps: memory stays near the cap whatever one chunk inflates to, and a
+            # bomb stops at cap + 1 bytes.
+            step = min(self.cap + 1 - self.size, _INFLATE_STEP)
+            self._keep(inflater.decompress(data, step))
+            data = inflater.unconsumed_tail
+            if inflater.eof and inflater.unused_data:  # another gzip member follows
+                data = inflater.unused_data
+                inflater = self._inflater = zlib.decompressobj(47)
+
+    def _keep(self, out: bytes) -> None:
+        self.size += len(out)
+        if self.size > self.cap:
+            raise _TooLarge
+        if out:
+            self._parts.append(out)
+
+    def finish(self) -> bytes:
+        """The whole body; raises ``zlib.error`` when a compressed body stopped early."""
+        if self._inflater is not None and not self._inflater.eof:
+            raise zlib.error("compressed body is truncated")
+        return b"".join(self._parts)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delay-seconds or HTTP-date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d{1,9}(\.\d{1,6})?", value):
+        return float(value)
+    from datetime import timezone
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:  # pragma: no cover - older Pythons return None for garbage
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _describe_transport(exc: BaseException) -> tuple[str, bool, str]:
@@ -234,7 +502,12 @@ class TencentChatClient:
         self._limiter = limiter if limiter is not None else shared_limiter(requests_per_second)
         self._session: requests.Session | None = None
         self._session_lock = threading.Lock()
+        self._redactor = Redactor(self._sigs.secrets())
+        self._redactor_lock = threading.Lock()
+        #: Recent sigs sent: a replaced sig stays valid for days, so it stays masked too.
+        self._sent_sigs: deque[str] = deque(maxlen=4)
         self.stats = CallStats()
+        _live_clients.add(self)
 
     # ------------------------------------------------------------------ construction
 
@@ -308,15 +581,25 @@ class TencentChatClient:
         with self._session_lock:
             if self._session is None:
                 _install_log_scrubber()
-                import requests
-                from requests.adapters import HTTPAdapter
+                from http.cookiejar import DefaultCookiePolicy
 
-                new = requests.Session()
-                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+                session_class, adapter_class = _transport()
+                new = session_class()
+                adapter = adapter_class(pool_connections=4, pool_maxsize=16, max_retries=0)
                 new.mount("https://", adapter)
                 new.mount("http://", adapter)
+                # Never follow a redirect: it would carry the query (and its UserSig) to
+                # whatever host the Location names, and turn the POST into a GET.
+                new.max_redirects = 0
+                # The API sets no cookies: accept none, so no answer can plant state.
+                new.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
                 new.headers.update(
-                    {"Content-Type": "application/json", "User-Agent": "pulumi-tencentchat"}
+                    {
+                        "Content-Type": "application/json",
+                        "User-Agent": "pulumi-tencentchat",
+                        # Only what _BoundedBody inflates (requests may offer br or zstd).
+                        "Accept-Encoding": "gzip, deflate",
+                    }
                 )
                 # Proxy and CA-bundle variables are read once for this client's one host,
                 # not on every request (requests scans the whole environment per call).
@@ -328,10 +611,16 @@ class TencentChatClient:
             return self._session
 
     def _secrets(self) -> tuple[str, ...]:
-        return self._sigs.secrets()
+        return (*self._sigs.secrets(), *self._sent_sigs)
 
     def _scrub(self, text: str) -> str:
-        return redact(text, self._secrets())
+        """``text`` with every known secret, in any encoding or long fragment, masked."""
+        redactor = self._redactor
+        secrets = self._secrets()
+        if redactor.secrets != tuple(s for s in secrets if s and len(s) >= 4):
+            with self._redactor_lock:
+                redactor = self._redactor = Redactor(secrets)
+        return redactor(text)
 
     def _call(
         self,
@@ -340,24 +629,29 @@ class TencentChatClient:
         response_model: type[R],
         *,
         idempotent: bool = True,
+        expect: Sequence[str] = (),
     ) -> R:
-        """POST ``body`` to ``command`` with retries; return the parsed response."""
+        """POST ``body`` to ``command`` with retries; return the parsed response.
+
+        ``expect`` names result fields this call needs beyond the model's ``RESULT_FIELDS``.
+        """
         service = _SERVICES.get(command, GROUP_SERVICE)
         url = f"{self._base_url}/v4/{service}/{command}"
         payload = json.dumps(dict(body) or {}, ensure_ascii=False).encode("utf-8")
 
         def attempt(number: int, remaining: float) -> R:
+            deadline = time.monotonic() + remaining  # the operation's, rate-limit wait included
             self._limiter.acquire()
             started = time.monotonic()
             outcome = "ok"
             try:
-                result = self._send(command, url, payload, response_model, remaining)
+                result = self._send(command, url, payload, response_model, deadline, expect)
                 return result
             except TencentChatError as exc:
                 outcome = str(exc.code)
                 raise
             except TransportError as exc:
-                outcome = exc.kind if exc.status is None else f"http {exc.status}"
+                outcome = f"http {exc.status}" if exc.kind == "http" else exc.kind
                 raise
             finally:
                 self.stats.record(command, outcome == "ok")
@@ -378,55 +672,225 @@ class TencentChatClient:
         url: str,
         payload: bytes,
         response_model: type[R],
-        remaining: float,
+        deadline: float,
+        expect: Sequence[str] = (),
     ) -> R:
+        """One attempt, bounded by ``deadline`` (``time.monotonic()``) from send to last byte.
+
+        Exceptions are raised outside ``except`` blocks so that no library exception (whose
+        text may hold the URL and its query) rides along as ``__context__``.
+        """
         import requests
 
+        sig = self._sigs.get()
+        if sig not in self._sent_sigs:
+            self._sent_sigs.append(sig)
         params = {
             "sdkappid": str(self._sdkappid),
             "identifier": self._identifier,
-            "usersig": self._sigs.get(),
+            "usersig": sig,
             "random": str(_secrets.randbits(32)),
             "contenttype": "json",
         }
         session = self._get_session()
-        failure: TransportError | None = None
+        guard = _Guard(deadline)
+        failure: ChatClientError | None = None
+        response: requests.Response | None = None
+        data: Any = None
+        content_type = ""
+        _WATCHDOG.arm(guard)
         try:
-            response = session.post(
-                url, params=params, data=payload, timeout=self._retry.timeouts(remaining)
-            )
-            status = response.status_code
-            content = response.content
-        except requests.exceptions.RequestException as exc:
-            kind, sent, detail = _describe_transport(exc)
-            failure = TransportError(command, self._host, kind, self._scrub(detail), sent=sent)
+            _local.guard = guard
+            try:
+                response = session.post(
+                    url,
+                    params=params,
+                    data=payload,
+                    timeout=self._retry.timeouts(deadline - time.monotonic()),
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.exceptions.RequestException as exc:
+                failure = self._request_failure(command, exc, guard)
+            finally:
+                _local.guard = None
+            if response is not None:
+                try:
+                    content_type = self._header_text(response.headers.get("Content-Type"))
+                    data, failure = self._read_answer(command, response, guard, content_type)
+                finally:
+                    response.close()
+        finally:
+            _WATCHDOG.disarm(guard)
         if failure is not None:
-            raise failure from None
+            raise failure
+        return self._interpret(command, data, response_model, expect, content_type)
+
+    def _timed_out(self, command: str, when: str) -> TransportError:
+        return TransportError(
+            command,
+            self._host,
+            "timeout",
+            f"tencentchat:operationTimeout ({self._retry.deadline:g} s) ran out {when}",
+        )
+
+    def _request_failure(
+        self, command: str, exc: BaseException, guard: _Guard
+    ) -> TransportError:
+        if guard.cut:
+            return self._timed_out(command, "before the answer arrived")
+        kind, sent, detail = _describe_transport(exc)
+        return TransportError(command, self._host, kind, self._scrub(detail), sent=sent)
+
+    def _header_text(self, value: str | None) -> str:
+        """A header value fit for an error message: printable ASCII, short, scrubbed."""
+        if value is None:
+            return ""
+        text = "".join(ch for ch in str(value)[:200] if " " <= ch <= "~")
+        return self._scrub(text)[:80]
+
+    def _read_answer(
+        self, command: str, response: requests.Response, guard: _Guard, content_type: str
+    ) -> tuple[Any, TransportError | None]:
+        """(decoded JSON, None) for a 200 answer, or (None, the error)."""
+        status = response.status_code
         if status != 200:
-            raise TransportError(command, self._host, "http", status=status)
+            # A 3xx lands here too: redirects are never followed, and the Location (which
+            # may repeat the query) is not reported.
+            after = None
+            if status in (429, 503):
+                after = _retry_after(response.headers.get("Retry-After"))
+            return None, TransportError(
+                command, self._host, "http", status=status, content_type=content_type,
+                retry_after=after,
+            )
+        body, failure = self._read_body(command, response, guard, content_type)
+        if failure is not None:
+            return None, failure
         try:
-            data = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
-            raise TransportError(command, self._host, "decode", "body is not JSON") from None
-        if not isinstance(data, dict):
-            raise TransportError(command, self._host, "decode", "body is not a JSON object")
-        raw_code = data.get("ErrorCode", 0)
+            return json.loads(body), None
+        except (ValueError, RecursionError):
+            pass
+        return None, TransportError(
+            command, self._host, "decode", "body is not JSON", status=200,
+            content_type=content_type,
+        )
+
+    def _read_body(
+        self, command: str, response: requests.Response, guard: _Guard, content_type: str
+    ) -> tuple[bytes, TransportError | None]:
+        """Stream the body within the deadline and the size cap.
+
+        The deadline is checked between reads and each read's socket timeout is clipped to
+        the time left (the watchdog covers reads that loop inside http.client). Over the cap,
+        compressed or not, the answer is refused without buffering the rest.
+        """
+
+        def failed(kind: str, detail: str) -> tuple[bytes, TransportError]:
+            return b"", TransportError(
+                command, self._host, kind, detail, status=200, content_type=content_type
+            )
+
+        encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+        if encoding not in _ENCODINGS:
+            return failed("decode", "unsupported content encoding")
+        declared = (response.headers.get("Content-Length") or "").strip()
+        if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+            return failed(
+                "too_large", f"{int(declared)} bytes announced, the cap is {MAX_ANSWER_BYTES}"
+            )
+        body = _BoundedBody(encoding, MAX_ANSWER_BYTES)
+        raw = response.raw
+        read1 = getattr(raw, "read1", None)  # urllib3 >= 2.3: at most one socket read
+        problem: tuple[str, str] | None = None
+        cause: BaseException | None = None
+        ended = False
+        while True:
+            left = guard.deadline - time.monotonic()
+            if left <= 0:
+                break
+            guard.clip(min(self._retry.read_timeout, left))
+            try:
+                if read1 is not None:
+                    data = read1(_READ_CHUNK, decode_content=False)
+                else:
+                    data = raw.read(_READ_CHUNK, decode_content=False)
+                if not data:
+                    ended = True
+                    break
+                body.feed(data)
+            except _TooLarge:
+                after = " after decompression" if body.encoded else ""
+                problem = ("too_large", f"over {MAX_ANSWER_BYTES} bytes{after}")
+                break
+            except zlib.error:
+                problem = ("decode", "compressed body is corrupt")
+                break
+            except Exception as exc:  # urllib3, http.client, ssl and socket errors
+                cause = exc
+                break
+        if problem is not None:
+            return failed(*problem)
+        # The watchdog's cut can look like a clean end of a close-delimited body.
+        if guard.cut or not (ended or cause is not None) or (
+            cause is not None and guard.deadline - time.monotonic() <= 0
+        ):
+            return b"", self._timed_out(command, "while the answer was arriving")
+        if cause is not None:
+            timeout = isinstance(cause, TimeoutError) or "Timeout" in type(cause).__name__
+            return b"", TransportError(
+                command,
+                self._host,
+                "timeout" if timeout else "connection",
+                "read timeout" if timeout else "connection broken while reading the answer",
+            )
         try:
-            code = int(raw_code or 0)
-        except (TypeError, ValueError):
-            raise TransportError(command, self._host, "decode", "ErrorCode is not an integer") \
-                from None
-        if code == 0 and data.get("ActionStatus") == "FAIL":
-            raise TransportError(command, self._host, "decode", "ActionStatus FAIL without code")
+            return body.finish(), None
+        except zlib.error:
+            pass
+        return failed("decode", "compressed body is truncated")
+
+    def _interpret(
+        self,
+        command: str,
+        data: Any,
+        response_model: type[R],
+        expect: Sequence[str],
+        content_type: str,
+    ) -> R:
+        """Trust ``data`` only as Tencent's envelope: typed error, result, or refusal."""
+
+        def foreign(detail: str) -> TransportError:
+            return TransportError(
+                command, self._host, "decode", detail, status=200, content_type=content_type
+            )
+
+        problem = m.envelope_problem(data)
+        if problem is not None:
+            raise foreign(problem)
+        code = data["ErrorCode"]
         if code != 0:
-            info = self._scrub(str(data.get("ErrorInfo") or ""))
+            info = self._scrub(str(data.get("ErrorInfo") or "")[: _MAX_INFO * 4])[:_MAX_INFO]
             raise error_class(code)(code, info, command)
+        missing = response_model.missing_results(data, expect)
+        if missing:
+            raise foreign(f"the answer lacks {', '.join(missing)}")
         try:
             return response_model.model_validate(data)
         except ValidationError:
+            pass
+        raise foreign("the answer's fields do not have the documented types")
+
+    def _created_id(self, command: str, field: str, answered: str, requested: str | None) -> str:
+        """The new object's ID: the server's when it chose one, else the one requested."""
+        if requested is None:
+            return answered  # present: required through ``expect``
+        if answered and answered != requested:
             raise TransportError(
-                command, self._host, "decode", "response does not match the documented shape"
-            ) from None
+                command, self._host, "decode",
+                f"the answer's {field} is not the ID requested", status=200,
+            )
+        return requested
 
     def _follow_pages(
         self, command: str, fetch: Callable[[str], tuple[list[T], str]]
@@ -477,13 +941,17 @@ class TencentChatClient:
             permission_group_id=permission_group_id,
             custom_string=custom_string,
         ).to_wire()
+        field = m.CREATED_PERMISSION_GROUP_ID_FIELD
         response = self._call(
             "create_permission_group",
             body,
             m.CreatePermissionGroupResponse,
             idempotent=permission_group_id is not None,
+            expect=(field,) if permission_group_id is None else (),
         )
-        return response.permission_group_id or (permission_group_id or "")
+        return self._created_id(
+            "create_permission_group", field, response.permission_group_id, permission_group_id
+        )
 
     def destroy_permission_groups(
         self, group_id: str, permission_group_ids: Sequence[str]
@@ -712,9 +1180,13 @@ class TencentChatClient:
             support_topic=1 if support_topic else 0,
         ).to_wire()
         response = self._call(
-            "create_group", body, m.CreateGroupResponse, idempotent=group_id is not None
+            "create_group",
+            body,
+            m.CreateGroupResponse,
+            idempotent=group_id is not None,
+            expect=("GroupId",) if group_id is None else (),
         )
-        return response.group_id or (group_id or "")
+        return self._created_id("create_group", "GroupId", response.group_id, group_id)
 
     def destroy_group(self, group_id: str) -> None:
         """Destroy (disband) a group. Irreversible."""
@@ -726,9 +1198,13 @@ class TencentChatClient:
             group_id=group_id, topic_name=topic_name, topic_id=topic_id
         ).to_wire()
         response = self._call(
-            "create_topic", body, m.CreateTopicResponse, idempotent=topic_id is not None
+            "create_topic",
+            body,
+            m.CreateTopicResponse,
+            idempotent=topic_id is not None,
+            expect=("TopicId",) if topic_id is None else (),
         )
-        return response.topic_id or (topic_id or "")
+        return self._created_id("create_topic", "TopicId", response.topic_id, topic_id)
 
     def get_topics(
         self,

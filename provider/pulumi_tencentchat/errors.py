@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -129,12 +130,80 @@ def describe(code: int) -> tuple[str, str]:
     return CATALOGUE.get(int(code), _UNKNOWN)
 
 
+#: Any run of this many consecutive characters of a secret (in any encoding) is masked: long
+#: enough that ordinary text never matches by chance, short enough that a truncated or split
+#: echo of a UserSig or key is still caught.
+FRAGMENT = 12
+MASK = "***"
+
+
+def _encodings(secret: str) -> set[str]:
+    """The forms a secret takes on the wire: raw, percent-encoded (both hex cases), plus-form."""
+    from urllib.parse import quote, quote_plus
+
+    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
+    forms |= {re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), f) for f in forms}
+    return forms
+
+
+class Redactor:
+    """Masks every encoding of some secrets, and any long fragment of them, in text.
+
+    Matching is by a set of ``FRAGMENT``-character substrings (k-grams) of every encoded
+    form, so one pass over the text finds whole secrets, fragments and encodings at once.
+    Secrets shorter than 4 characters are ignored; forms shorter than ``FRAGMENT`` are
+    matched whole.
+    """
+
+    __slots__ = ("secrets", "_grams", "_short")
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        self.secrets = tuple(s for s in secrets if s and len(s) >= 4)
+        grams: set[str] = set()
+        short: set[str] = set()
+        for secret in self.secrets:
+            for form in _encodings(secret):
+                if len(form) < FRAGMENT:
+                    short.add(form)
+                else:
+                    grams.update(form[i : i + FRAGMENT] for i in range(len(form) - FRAGMENT + 1))
+        self._grams = frozenset(grams)
+        self._short = sorted(short, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        if not text or not self.secrets:
+            return text
+        if self._grams and len(text) >= FRAGMENT:
+            grams = self._grams
+            out: list[str] = []
+            kept = 0  # text[:kept] is already in ``out``
+            end = -1  # end of the covered span being built
+            start = 0
+            for i in range(len(text) - FRAGMENT + 1):
+                if text[i : i + FRAGMENT] in grams:
+                    if i > end:
+                        if end >= 0:
+                            out += (text[kept:start], MASK)
+                            kept = end
+                        start = i
+                    end = i + FRAGMENT
+            if end >= 0:
+                out += (text[kept:start], MASK)
+                kept = end
+                out.append(text[kept:])
+                text = "".join(out)
+        for form in self._short:
+            if form in text:
+                text = text.replace(form, MASK)
+        return text
+
+    def __repr__(self) -> str:
+        return f"Redactor({len(self.secrets)} secrets)"
+
+
 def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace each non-trivial secret occurring in ``text`` by ``***``."""
-    for secret in secrets:
-        if secret and len(secret) >= 4 and secret in text:
-            text = text.replace(secret, "***")
-    return text
+    """Mask each secret of 4+ characters, in every encoding and any long fragment, by ``***``."""
+    return Redactor(secrets)(text)
 
 
 class ChatClientError(Exception):
@@ -238,12 +307,35 @@ def error_for(code: int, info: str = "", command: str = "") -> TencentChatError:
     return error_class(int(code))(int(code), info, command)
 
 
-class TransportError(ChatClientError):
-    """The call did not produce a decodable API answer.
+_NETWORK_ADVICE = (
+    "check network access to the endpoint and tencentchat:region / tencentchat:endpoint, "
+    "then retry"
+)
+_FOREIGN_ADVICE = (
+    "check tencentchat:region / tencentchat:endpoint point at Tencent Chat's REST API (a proxy, "
+    "gateway or captive portal may be answering instead), then retry"
+)
 
-    ``kind`` is one of ``connect`` (nothing was sent), ``timeout`` (connect or read timeout),
-    ``connection`` (dropped mid-request), ``http`` (non-200 status), ``decode`` (body is not
-    a JSON envelope). The text names the command and the host, never the query string.
+
+class TransportError(ChatClientError):
+    """The call did not produce a usable Tencent Chat API answer.
+
+    ``kind`` is one of:
+
+    * ``connect``: nothing was sent (transient);
+    * ``timeout``: connect or read timeout, or ``tencentchat:operationTimeout`` ran out while
+      the answer was still arriving (transient, though an exhausted operation timeout leaves
+      no time to retry);
+    * ``connection``: dropped mid-request (transient);
+    * ``http``: a status other than 200, redirects included (never followed); transient only
+      for 429 and 5xx, where a gateway error is likely; ``retry_after`` holds the server's
+      ``Retry-After`` in seconds when it sent one;
+    * ``decode``: an answer that is not Tencent's envelope, or lacks the command's result
+      fields (not transient: the same server would answer the same again);
+    * ``too_large``: the answer exceeded the client's size cap (not transient).
+
+    The text names the command, the host, the HTTP status and content type when known, never
+    the URL or its query string.
     """
 
     def __init__(
@@ -254,6 +346,8 @@ class TransportError(ChatClientError):
         detail: str = "",
         status: int | None = None,
         sent: bool = True,
+        content_type: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.command = command
         self.host = host
@@ -262,26 +356,57 @@ class TransportError(ChatClientError):
         self.status = status
         #: False when the request certainly never reached the server.
         self.sent = sent
+        #: The answer's Content-Type (sanitised), when there was an answer.
+        self.content_type = content_type
+        #: Seconds the server asked to wait before retrying (Retry-After on 429/503).
+        self.retry_after = retry_after
         super().__init__(self._text())
 
+    def _answer(self) -> str:
+        parts = []
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.content_type is not None:
+            parts.append(f"content type {self.content_type or '(none)'}")
+        return ", ".join(parts)
+
     def _text(self) -> str:
-        what = {
-            "connect": "could not connect to",
-            "timeout": "timed out talking to",
-            "connection": "lost the connection to",
-            "http": f"got HTTP {self.status} from",
-            "decode": "got an undecodable response from",
-        }.get(self.kind, "failed talking to")
-        detail = f" ({self.detail})" if self.detail else ""
-        return (
-            f"{self.command} failed: {what} {self.host}{detail}. What to do: check network "
-            "access to the endpoint and tencentchat:region / tencentchat:endpoint, then retry"
-        )
+        advice = _NETWORK_ADVICE
+        answer = self._answer()
+        if self.kind == "http" and self.status is not None and 300 <= self.status < 400:
+            what = (f"got HTTP {self.status} (a redirect, which the client never follows) "
+                    f"from {self.host}")
+            advice = _FOREIGN_ADVICE
+        elif self.kind == "http":
+            what = f"got HTTP {self.status} from {self.host}, not a Tencent Chat API answer"
+            if self.content_type is not None:
+                what += f" (content type {self.content_type or '(none)'})"
+            if self.retry_after is not None:
+                what += f"; the server asked to retry after {self.retry_after:g} s"
+        elif self.kind == "decode" and self.status is not None:
+            what = f"got an answer from {self.host} that is not a Tencent Chat API answer"
+            what += f" ({answer}{': ' + self.detail if self.detail else ''})"
+            advice = _FOREIGN_ADVICE
+        elif self.kind == "too_large":
+            what = f"got an oversized answer from {self.host}"
+            what += f" ({answer}{': ' + self.detail if self.detail else ''})"
+            advice = _FOREIGN_ADVICE
+        else:
+            what = {
+                "connect": "could not connect to",
+                "timeout": "timed out talking to",
+                "connection": "lost the connection to",
+                "decode": "got an unusable answer from",
+            }.get(self.kind, "failed talking to") + f" {self.host}"
+            if self.detail:
+                what += f" ({self.detail})"
+        return f"{self.command} failed: {what}. What to do: {advice}"
 
     def __reduce__(self):
         return (
             self.__class__,
-            (self.command, self.host, self.kind, self.detail, self.status, self.sent),
+            (self.command, self.host, self.kind, self.detail, self.status, self.sent,
+             self.content_type, self.retry_after),
         )
 
 
@@ -339,7 +464,7 @@ def is_transient(exc: BaseException) -> bool:
         if exc.kind in ("connect", "timeout", "connection"):
             return True
         if exc.kind == "http":
-            return exc.status is not None and 500 <= exc.status <= 599
+            return exc.status is not None and (exc.status == 429 or 500 <= exc.status <= 599)
         return False
     return False
 
@@ -354,5 +479,6 @@ def certainly_not_applied(exc: BaseException) -> bool:
     if isinstance(exc, TransportError):
         if exc.kind == "connect" and not exc.sent:
             return True
-        return exc.kind == "http" and exc.status in (502, 503)
+        # 429 and 502/503 come from a gateway or limiter in front of the service.
+        return exc.kind == "http" and exc.status in (429, 502, 503)
     return False

@@ -8,7 +8,7 @@ responses ignore fields they do not know.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,17 +28,55 @@ class WireModel(BaseModel):
 # ---------------------------------------------------------------------------- envelope
 
 
-class Envelope(WireModel):
-    """Fields every response carries (spec §2.3)."""
+def envelope_problem(data: Any) -> str | None:
+    """Why ``data`` is not Tencent's envelope (spec §2.3), or None when it is.
 
-    action_status: str = Field("OK", alias="ActionStatus")
-    error_code: int = Field(0, alias="ErrorCode")
+    An answer counts only with a string ``ActionStatus`` and an integer ``ErrorCode``; a
+    zero code must come with ``"OK"``. A gateway's ``{"code": 503}``, ``{}`` or
+    ``{"ErrorCode": 0}`` is not an answer: treating it as success would report objects
+    that were never made, or gone when they exist.
+    """
+    if not isinstance(data, dict):
+        return "body is not a JSON object"
+    if "ActionStatus" not in data or "ErrorCode" not in data:
+        return "ActionStatus or ErrorCode missing"
+    if not isinstance(data["ActionStatus"], str):
+        return "ActionStatus is not a string"
+    code = data["ErrorCode"]
+    if not isinstance(code, int) or isinstance(code, bool):
+        return "ErrorCode is not an integer"
+    if code == 0 and data["ActionStatus"] != "OK":
+        return "ActionStatus is not OK although ErrorCode is 0"
+    return None
+
+
+class Envelope(WireModel):
+    """Fields every response carries (spec §2.3).
+
+    Parse only bodies :func:`envelope_problem` accepted: the model itself tolerates a missing
+    ``ActionStatus`` (documented samples of some list items omit it) but never assumes "OK".
+    """
+
+    #: Wire names of the result fields a successful answer to this command must carry.
+    RESULT_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    action_status: str = Field("", alias="ActionStatus")
+    error_code: int = Field(alias="ErrorCode")
     error_info: str = Field("", alias="ErrorInfo")
 
     @field_validator("error_info", mode="before")
     @classmethod
     def _none_info(cls, value: Any) -> Any:
         return "" if value is None else value
+
+    @property
+    def ok(self) -> bool:
+        return self.action_status == "OK" and self.error_code == 0
+
+    @classmethod
+    def missing_results(cls, data: dict[str, Any], extra: Sequence[str] = ()) -> list[str]:
+        """The result fields (``RESULT_FIELDS`` plus ``extra``) absent, null or empty-string."""
+        return [name for name in (*cls.RESULT_FIELDS, *extra) if data.get(name) in (None, "")]
 
 
 class ItemResult(WireModel):
@@ -74,8 +112,14 @@ class CreatePermissionGroupRequest(WireModel):
     custom_string: str | None = Field(None, alias="CustomString")
 
 
+#: Unverified (spec §7.1): the create answer's name for the new ID. The spec's sample shows
+#: "PermissionGroupId"; the client requires it when the server generated the ID (there is no
+#: other way to learn it) and, with a custom ID, accepts its absence but not another ID.
+CREATED_PERMISSION_GROUP_ID_FIELD = "PermissionGroupId"
+
+
 class CreatePermissionGroupResponse(Envelope):
-    permission_group_id: str = Field("", alias="PermissionGroupId")
+    permission_group_id: str = Field("", alias=CREATED_PERMISSION_GROUP_ID_FIELD)
 
 
 class DestroyPermissionGroupRequest(WireModel):
@@ -94,6 +138,7 @@ class PermissionGroupResult(ItemResult):
 
 
 class DestroyPermissionGroupResponse(Envelope):
+    RESULT_FIELDS = ("PermissionGroupResultList",)
     results: list[PermissionGroupResult] = Field(
         default_factory=list, alias="PermissionGroupResultList"
     )
@@ -151,6 +196,7 @@ class PermissionGroupInfo(ItemResult):
 
 
 class GetPermissionGroupResponse(Envelope):
+    RESULT_FIELDS = ("PermissionGroupInfoList",)
     items: list[PermissionGroupInfo] = Field(default_factory=list, alias="PermissionGroupInfoList")
     next: str = Field("", alias="Next")
 
@@ -196,6 +242,7 @@ class TopicPermissionResult(ItemResult):
 
 
 class TopicPermissionResponse(Envelope):
+    RESULT_FIELDS = ("TopicPermissionResultList",)
     results: list[TopicPermissionResult] = Field(
         default_factory=list, alias="TopicPermissionResultList"
     )
@@ -243,6 +290,7 @@ class MemberResult(WireModel):
 
 
 class AddMemberResponse(Envelope):
+    RESULT_FIELDS = ("MemberList",)
     members: list[MemberResult] = Field(default_factory=list, alias="MemberList")
 
 
@@ -254,6 +302,7 @@ class GetMemberListRequest(WireModel):
 
 
 class GetMemberListResponse(Envelope):
+    RESULT_FIELDS = ("MemberList",)
     next: str = Field("", alias="Next")
     members: list[MemberAccount] = Field(default_factory=list, alias="MemberList")
 
@@ -317,15 +366,25 @@ class TopicInfo(ItemResult):
         return self.topic_id
 
 
+_TOPIC_LIST_NAMES = ("TopicInfo", "TopicInfoList", "TopicList")
+
+
 class GetTopicResponse(Envelope):
     topics: list[TopicInfo] = Field(default_factory=list, alias="TopicInfo")
+
+    @classmethod
+    def missing_results(cls, data: dict[str, Any], extra: Sequence[str] = ()) -> list[str]:
+        missing = super().missing_results(data, extra)
+        if all(data.get(name) is None for name in _TOPIC_LIST_NAMES):
+            missing.append(_TOPIC_LIST_NAMES[0])
+        return missing
 
     @model_validator(mode="before")
     @classmethod
     def _list_name(cls, data: Any) -> Any:
         # The list name is unverified (spec §8.4): accept the plausible spellings.
         if isinstance(data, dict) and "TopicInfo" not in data:
-            for name in ("TopicInfoList", "TopicList"):
+            for name in _TOPIC_LIST_NAMES[1:]:
                 if name in data:
                     return {**data, "TopicInfo": data[name]}
         return data
@@ -347,6 +406,7 @@ class TopicResult(ItemResult):
 
 
 class DestroyTopicResponse(Envelope):
+    RESULT_FIELDS = ("DestroyResultItem",)
     results: list[TopicResult] = Field(default_factory=list, alias="DestroyResultItem")
 
 

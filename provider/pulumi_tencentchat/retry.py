@@ -2,16 +2,19 @@
 
 Rules:
 
-* Only transient failures are retried: connection errors, timeouts, HTTP 5xx, ErrorCode
-  10002 and the frequency codes 60007/60011/60018/60019/10006. Validation, auth,
-  not-found and every other API error is raised at once.
+* Only transient failures are retried: connection errors, timeouts, HTTP 429 and 5xx,
+  ErrorCode 10002 and the frequency codes 60007/60011/60018/60019/10006. Validation, auth,
+  not-found, answers that are not Tencent's envelope and every other API error are raised
+  at once.
 * Backoff is exponential with full jitter: ``uniform(0, min(cap, base * 2**n))``, and at
-  least ``frequency_floor`` seconds after a frequency code.
+  least ``frequency_floor`` seconds after a frequency code. A ``Retry-After`` the server
+  sent (on 429 or 503) is honoured: the wait is at least that long.
 * Attempts stop at ``max_attempts`` or when the next attempt could not start before the
-  total ``deadline`` (measured from the first attempt).
+  total ``deadline`` (measured from the first attempt); a ``Retry-After`` reaching past the
+  deadline ends the call at once with the server's error.
 * A non-idempotent call (a create without a client-chosen ID) is retried only when the
   failed attempt certainly had no effect: a connect error (nothing sent), a frequency code
-  or an explicit HTTP 502/503 answer. Never after a read timeout or a dropped connection.
+  or an explicit HTTP 429/502/503 answer. Never after a read timeout or a dropped connection.
 """
 
 from __future__ import annotations
@@ -37,6 +40,14 @@ log = logging.getLogger("pulumi_tencentchat.client")
 
 def is_frequency_error(exc: BaseException) -> bool:
     return isinstance(exc, TencentChatError) and exc.code in RETRYABLE_FREQUENCY_CODES
+
+
+def server_delay(exc: BaseException) -> float | None:
+    """Seconds the server asked to wait (``Retry-After``), if it said."""
+    value = getattr(exc, "retry_after", None)
+    if isinstance(value, int | float) and value >= 0:
+        return float(value)
+    return None
 
 
 def should_retry(exc: BaseException, idempotent: bool) -> bool:
@@ -102,9 +113,13 @@ class RetryPolicy:
                     log.debug("%s: giving up after %d attempts", command, number)
                     raise
                 delay = self.backoff(number, exc)
+                asked = server_delay(exc)
+                if asked is not None:
+                    delay = max(delay, asked)
                 left = self.deadline - (self.clock() - start)
                 if delay >= left:
-                    log.debug("%s: giving up, deadline of %.1fs reached", command, self.deadline)
+                    log.debug("%s: giving up, deadline of %.1fs reached (next wait %.2fs)",
+                              command, self.deadline, delay)
                     raise
                 log.debug("%s: attempt %d failed, retrying in %.2fs", command, number, delay)
                 self.sleep(delay)
