@@ -75,7 +75,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from tencentchat_emulator.cli import make_emulator, run_in_thread
-from tencentchat_emulator.unverified import COMMAND_SERVICES, GROUP_SVC, TOPIC_SVC
+from tencentchat_emulator.routes import COMMAND_SERVICES, GROUP_SVC, TOPIC_SVC
 from tencentchat_emulator.usersig import generate_usersig
 
 from tests.support.emulator import DEV_ADMIN, DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
