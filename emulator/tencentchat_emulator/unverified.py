@@ -127,7 +127,7 @@ RESET_DEFAULT_PERMISSION_ON_DISABLE = False
 PERMISSION_GROUP_APIS_NEED_SWITCH = False
 PERMISSION_GROUP_APIS_SWITCH_OFF_CODE = 10007  # used only if the switch above is flipped
 # Unverified: modify_group_base_info leaves omitted fields unchanged, and one naming no field
-# beyond GroupId is a successful no-op (as the doc says of every modify_* call it shows).
+# beyond GroupId is a successful no-op (mirroring modify_permission_group below).
 GROUP_INFO_MAX_IDS = 50  # documented (get_group_info GroupIdList)
 # Unverified (spec 14.1): whether ResponseFilter.GroupBaseInfoFilter must name
 # EnablePermission/DefaultPermission for them to be returned. False: a filter selects fields,
@@ -161,7 +161,7 @@ UNKNOWN_TOPIC_CODE = 10010
 # apart) and no SelfInfo.
 # Unverified: get_topic's ResponseFilter names TopicInfo fields; these come back regardless.
 GET_TOPIC_ALWAYS_FIELDS = ("TopicId", "GroupID")
-# Unverified: modify_topic leaves omitted fields unchanged (spec 14.2 says so, unverified).
+# Unverified (spec 14.2): modify_topic leaves omitted fields unchanged.
 # Unverified: MsgFlag in SelfInfo; the group-member default message flag.
 TOPIC_SELF_MSG_FLAG = "AcceptAndNotify"
 # The emulator keeps no messages: NextMsgSeq 1, LastMsgTime 0, SelfInfo MsgSeq/ShutUpTime 0.
