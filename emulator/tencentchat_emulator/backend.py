@@ -10,6 +10,7 @@ import base64
 import binascii
 import secrets
 import string
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,7 @@ from .errors import (
     InvalidPermissionGroupId,
     PermissionGroupNotFound,
 )
-from .store import Community, PermissionGroup, Store
+from .store import Community, PermissionGroup, Store, Topic
 
 Body = dict[str, Any]
 Handler = Callable[[Body], Body]
@@ -107,12 +108,35 @@ def _name(body: Body, *, required: bool) -> str | None:
     return name
 
 
+def _text(body: Body, key: str, limit: int, *, required: bool = False,
+          non_empty: bool = False) -> str | None:
+    """A string field of at most ``limit`` UTF-8 bytes (and not empty when ``non_empty``)."""
+    v = _str(body, key, required=required)
+    if v is not None:
+        if non_empty and not v:
+            raise InvalidParam(f"{key} must not be empty")
+        if _nbytes(v) > limit:
+            raise ChatError(U.OVER_LIMIT_CODE, f"{key} is longer than {limit} bytes")
+    return v
+
+
 def _custom_string(body: Body) -> str | None:
-    cs = _str(body, "CustomString", required=False)
-    if cs is not None and _nbytes(cs) > U.CUSTOM_STRING_MAX_BYTES:
-        raise ChatError(U.OVER_LIMIT_CODE,
-                        f"CustomString is longer than {U.CUSTOM_STRING_MAX_BYTES} bytes")
-    return cs
+    return _text(body, "CustomString", U.CUSTOM_STRING_MAX_BYTES)
+
+
+def _strings(body: Body, key: str, cap: int, *, required: bool = True) -> list[str] | None:
+    """An array of strings (see `_list` for the empty / over-cap rules)."""
+    v = _list(body, key, cap, required=required)
+    if v is not None and not all(isinstance(i, str) for i in v):
+        raise InvalidParam(f"{key} must hold strings")
+    return v
+
+
+def _from_account(body: Body, *, required: bool = False) -> str | None:
+    acc = _str(body, "From_Account", required=required)
+    if acc is not None and not member_account_ok(acc):
+        raise InvalidParam(f"invalid From_Account {acc!r}")
+    return acc
 
 
 def _limit(body: Body, default: int, cap: int) -> int:
@@ -122,6 +146,34 @@ def _limit(body: Body, default: int, cap: int) -> int:
     if not U.MIN_LIMIT <= limit <= cap:
         raise ChatError(U.OVER_LIMIT_CODE, f"Limit must be between {U.MIN_LIMIT} and {cap}")
     return limit
+
+
+def _switch_fields(body: Body) -> tuple[int | None, int | None]:
+    """EnablePermission (0/1) and DefaultPermission (unsigned 64-bit), each optional."""
+    enable = _int(body, "EnablePermission", required=False)
+    if enable is not None and enable not in (0, 1):
+        raise InvalidParam("EnablePermission must be 0 or 1")
+    return enable, _permission(body, "DefaultPermission", required=False)
+
+
+def _check_switch(capable: bool, enable_now: int, enable: int | None,
+                  default: int | None) -> None:
+    """The spec 14.1 rules: both fields need a topic-enabled Community; DefaultPermission
+    needs permission groups switched on."""
+    if enable is None and default is None:
+        return
+    if not capable:
+        raise ChatError(U.PERMISSION_FIELDS_UNSUPPORTED_CODE,
+                        "EnablePermission and DefaultPermission need a Community with topics")
+    switch = enable if enable is not None and U.DEFAULT_PERMISSION_CHECKS_NEW_SWITCH \
+        else enable_now
+    if default is not None and switch != 1:
+        raise ChatError(U.DEFAULT_PERMISSION_WHILE_DISABLED_CODE,
+                        "DefaultPermission can only be set while EnablePermission is 1")
+
+
+def _topic_capable(c: Community) -> bool:
+    return c.type == "Community" and c.support_topic
 
 
 # --- ID rules (spec §4) ---------------------------------------------------------------------
@@ -194,6 +246,14 @@ class Backend:
             raise ChatError(U.NO_TOPIC_SUPPORT_CODE, "this community does not support topics")
         return c
 
+    def _pg_community(self, body: Body, *, topics: bool = False) -> Community:
+        """The community of a permission-group call (spec §7), with the switch choice."""
+        c = self._community(body, topics=topics)
+        if U.PERMISSION_GROUP_APIS_NEED_SWITCH and not c.enable_permission:
+            raise ChatError(U.PERMISSION_GROUP_APIS_SWITCH_OFF_CODE,
+                            "permission groups are not enabled in this community")
+        return c
+
     def _pg_id(self, body: Body) -> str:
         pg_id = _str(body, "PermissionGroupId")
         assert pg_id is not None
@@ -216,7 +276,7 @@ class Backend:
     # --- permission groups (7.1 - 7.4) --------------------------------------------------
 
     def cmd_create_permission_group(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         custom = _str(body, "PermissionGroupId", required=False)
         name = _name(body, required=True)
         permission = _permission(body, required=False)
@@ -239,7 +299,7 @@ class Backend:
         return {"PermissionGroupId": pg_id}
 
     def cmd_destroy_permission_group(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         ids = _list(body, "PermissionGroupIdList", U.DESTROY_PERMISSION_GROUP_MAX)
         assert ids is not None
         if not all(isinstance(i, str) for i in ids):
@@ -258,7 +318,7 @@ class Backend:
         return {"PermissionGroupResultList": results}
 
     def cmd_modify_permission_group(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         pg_id = self._existing_pg(c, body)
         name = _name(body, required=False)
         permission = _permission(body, required=False)
@@ -267,7 +327,7 @@ class Backend:
         return {}
 
     def cmd_get_permission_group(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         ids = _list(body, "PermissionGroupIdList", U.GET_PERMISSION_GROUP_MAX_IDS,
                     required=False)
         if ids:
@@ -311,11 +371,9 @@ class Backend:
             out.append((tid, perm))
         return out
 
-    def _topic_ids(self, body: Body, cap: int, *, required: bool = True) -> list[str] | None:
-        ids = _list(body, "TopicIdList", cap, required=required)
-        if ids is not None and not all(isinstance(i, str) for i in ids):
-            raise InvalidParam("TopicIdList must hold strings")
-        return ids
+    @staticmethod
+    def _topic_ids(body: Body, cap: int, *, required: bool = True) -> list[str] | None:
+        return _strings(body, "TopicIdList", cap, required=required)
 
     def _topic_in(self, c: Community, topic_id: str) -> bool:
         return self.store.topic_group(topic_id) == c.group_id
@@ -332,7 +390,7 @@ class Backend:
                              "topic permission does not exist in this permission group")
 
     def cmd_add_topic_permission_group(self, body: Body) -> Body:
-        c = self._community(body, topics=True)
+        c = self._pg_community(body, topics=True)
         pg_id = self._existing_pg(c, body)
         results = []
         for tid, perm in self._topic_perm_list(body):
@@ -347,7 +405,7 @@ class Backend:
         return {"TopicPermissionResultList": results}
 
     def cmd_set_topic_permission_group(self, body: Body) -> Body:
-        c = self._community(body, topics=True)
+        c = self._pg_community(body, topics=True)
         pg_id = self._existing_pg(c, body)
         results = []
         for tid, perm in self._topic_perm_list(body):
@@ -361,7 +419,7 @@ class Backend:
         return {"TopicPermissionResultList": results}
 
     def cmd_delete_topic_permission_group(self, body: Body) -> Body:
-        c = self._community(body, topics=True)
+        c = self._pg_community(body, topics=True)
         pg_id = self._existing_pg(c, body)
         ids = self._topic_ids(body, U.TOPIC_PERMISSION_LIST_MAX)
         assert ids is not None
@@ -376,7 +434,7 @@ class Backend:
         return {"TopicPermissionResultList": results}
 
     def cmd_get_topic_permission_group(self, body: Body) -> Body:
-        c = self._community(body, topics=True)
+        c = self._pg_community(body, topics=True)
         pg_id = self._existing_pg(c, body)
         ids = self._topic_ids(body, U.GET_TOPIC_PERMISSION_MAX_IDS, required=False)
         if not ids:
@@ -412,7 +470,7 @@ class Backend:
         return out
 
     def cmd_add_permission_group_member(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         pg_id = self._existing_pg(c, body)
         results = []
         for acc in self._accounts(body):
@@ -421,14 +479,14 @@ class Backend:
         return {"MemberList": results}
 
     def cmd_delete_permission_group_member(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         pg_id = self._existing_pg(c, body)
         for acc in self._accounts(body):
             self.store.delete_member(c.group_id, pg_id, acc)
         return {}
 
     def cmd_get_permission_group_member_list(self, body: Body) -> Body:
-        c = self._community(body)
+        c = self._pg_community(body)
         pg_id = self._existing_pg(c, body)
         limit = _limit(body, U.MEMBER_LIST_DEFAULT_LIMIT, U.MEMBER_LIST_MAX_LIMIT)
         after = decode_cursor("mem", _str(body, "Next", required=False) or "")
@@ -438,26 +496,26 @@ class Backend:
         return {"MemberList": [{"Member_Account": acc} for _, acc in rows],
                 "Next": encode_cursor("mem", rows[-1][0]) if more else ""}
 
-    # --- fixtures: groups and topics (§8) -----------------------------------------------
+    # --- groups (§8.1, §8.2, §14.1, §14.3) ----------------------------------------------
 
     def cmd_create_group(self, body: Body) -> Body:
         gtype = _str(body, "Type")
         if gtype not in U.GROUP_TYPES:
             raise InvalidParam(f"unsupported group Type {gtype!r}")
-        name = _str(body, "Name")
+        name = _text(body, "Name", U.GROUP_NAME_MAX_BYTES, required=True, non_empty=True)
         assert name is not None
-        if not name:
-            raise InvalidParam("Name must not be empty")
-        if _nbytes(name) > U.GROUP_NAME_MAX_BYTES:
-            raise ChatError(U.OVER_LIMIT_CODE,
-                            f"Name is longer than {U.GROUP_NAME_MAX_BYTES} bytes")
         owner = _str(body, "Owner_Account", required=False) or ""
         support = _int(body, "SupportTopic", required=False)
         if support is None:
             support = U.SUPPORT_TOPIC_DEFAULT
         if support not in (0, 1):
             raise InvalidParam("SupportTopic must be 0 or 1")
+        intro = _text(body, "Introduction", U.GROUP_INTRODUCTION_MAX_BYTES) or ""
+        notification = _text(body, "Notification", U.GROUP_NOTIFICATION_MAX_BYTES) or ""
+        face = _text(body, "FaceUrl", U.GROUP_FACE_URL_MAX_BYTES) or ""
         community = gtype == "Community"
+        enable, default = _switch_fields(body)
+        _check_switch(community and support == 1, U.ENABLE_PERMISSION_DEFAULT, enable, default)
         gid = _str(body, "GroupId", required=False)
         if gid is not None:
             bad = not group_id_ok(gid) or (
@@ -472,8 +530,10 @@ class Backend:
             gid = prefix + _suffix()
             while self.store.get_community(gid) is not None:
                 gid = prefix + _suffix()
-        self.store.insert_community(Community(gid, name, gtype, community and support == 1,
-                                              owner))
+        self.store.insert_community(Community(
+            gid, name, gtype, community and support == 1, owner, intro, notification, face,
+            U.ENABLE_PERMISSION_DEFAULT if enable is None else enable,
+            U.DEFAULT_PERMISSION_DEFAULT if default is None else default))
         return {"GroupId": gid}
 
     def cmd_destroy_group(self, body: Body) -> Body:
@@ -481,15 +541,108 @@ class Backend:
         self.store.delete_community(c.group_id)
         return {}
 
+    def cmd_modify_group_base_info(self, body: Body) -> Body:
+        c = self._group(body)
+        changes: dict[str, Any] = {}
+        for key, attr, limit in (("Name", "name", U.GROUP_NAME_MAX_BYTES),
+                                 ("Introduction", "introduction", U.GROUP_INTRODUCTION_MAX_BYTES),
+                                 ("Notification", "notification", U.GROUP_NOTIFICATION_MAX_BYTES),
+                                 ("FaceUrl", "face_url", U.GROUP_FACE_URL_MAX_BYTES)):
+            value = _text(body, key, limit, non_empty=key == "Name")
+            if value is not None:
+                changes[attr] = value
+        enable, default = _switch_fields(body)
+        _check_switch(_topic_capable(c), c.enable_permission, enable, default)
+        if enable is not None:
+            changes["enable_permission"] = enable
+            if enable == 0 and U.RESET_DEFAULT_PERMISSION_ON_DISABLE:
+                changes["default_permission"] = U.DEFAULT_PERMISSION_DEFAULT
+        if default is not None:
+            changes["default_permission"] = default
+        self.store.update_community(c.group_id, changes)
+        return {}
+
+    def cmd_get_group_info(self, body: Body) -> Body:
+        ids = _strings(body, "GroupIdList", U.GROUP_INFO_MAX_IDS)
+        assert ids is not None
+        fields = self._group_info_filter(body)
+        items: list[Body] = []
+        for gid in ids:
+            c = self.store.get_community(gid) if group_id_ok(gid) else None
+            if c is not None:
+                items.append(self._group_info(c, fields))
+            elif not group_id_ok(gid):
+                items.append({"GroupId": gid, "ErrorCode": U.GROUP_INFO_INVALID_ITEM_CODE,
+                              "ErrorInfo": "invalid GroupId"})
+            else:
+                items.append({"GroupId": gid, "ErrorCode": U.GROUP_INFO_UNKNOWN_ITEM_CODE,
+                              "ErrorInfo": "group does not exist"})
+        return {"GroupInfo": items}
+
+    @staticmethod
+    def _group_info_filter(body: Body) -> frozenset[str] | None:
+        """The names in ResponseFilter.GroupBaseInfoFilter, or None when there is no filter."""
+        rf = body.get("ResponseFilter")
+        if rf is None:
+            return None
+        if not isinstance(rf, dict):
+            raise InvalidParam("ResponseFilter must be an object")
+        names = _strings(rf, "GroupBaseInfoFilter", 10**9, required=False)
+        return None if names is None else frozenset(names)
+
+    @staticmethod
+    def _group_info(c: Community, fields: frozenset[str] | None) -> Body:
+        info: Body = {"GroupId": c.group_id, "Type": c.type, "Name": c.name,
+                      "Introduction": c.introduction, "Notification": c.notification,
+                      "FaceUrl": c.face_url, "Owner_Account": c.owner}
+        switch = {"EnablePermission": c.enable_permission,
+                  "DefaultPermission": c.default_permission}
+        if _topic_capable(c) or U.GROUP_INFO_PERMISSION_FIELDS_FOR_ALL_GROUPS:
+            if fields is not None or not U.GROUP_INFO_PERMISSION_FIELDS_NEED_FILTER:
+                info.update(switch)
+        if fields is not None:
+            info = {k: v for k, v in info.items() if k == "GroupId" or k in fields}
+        return {"ErrorCode": 0, "ErrorInfo": "", **info}
+
+    def cmd_get_appid_group_list(self, body: Body) -> Body:
+        limit = _limit(body, U.APPID_GROUP_LIST_MAX_LIMIT, U.APPID_GROUP_LIST_MAX_LIMIT)
+        after = _int(body, "Next", required=False) or 0
+        if not 0 <= after < 2**64:
+            raise InvalidParam("Next must be an unsigned 64-bit integer")
+        gtype = _str(body, "GroupType", required=False)
+        if gtype is not None and gtype not in U.GROUP_TYPES:
+            raise InvalidParam(f"unsupported GroupType {gtype!r}")
+        # A cursor past SQLite's INTEGER range is past every row.
+        rows = self.store.list_groups(gtype, after, limit + 1) if after < _SEQ_LIMIT else []
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {"TotalCount": self.store.count_groups(gtype),
+                "GroupIdList": [{"GroupId": gid} for _, gid in rows],
+                "Next": rows[-1][0] if more else 0}
+
+    # --- topics (§8.3 - §8.5, §14.2) ----------------------------------------------------
+
+    @staticmethod
+    def _topic_fields(body: Body, *, create: bool) -> dict[str, Any]:
+        """The topic profile fields present in ``body``, checked (Topic attribute names)."""
+        out: dict[str, Any] = {}
+        name = _text(body, "TopicName", U.TOPIC_NAME_MAX_BYTES, required=create,
+                     non_empty=True)
+        if name is not None:
+            out["name"] = name
+        _from_account(body)
+        for key, attr, limit in (("CustomString", "custom_string", U.CUSTOM_STRING_MAX_BYTES),
+                                 ("FaceUrl", "face_url", U.TOPIC_FACE_URL_MAX_BYTES),
+                                 ("Notification", "notification", U.TOPIC_NOTIFICATION_MAX_BYTES),
+                                 ("Introduction", "introduction", U.TOPIC_INTRODUCTION_MAX_BYTES)):
+            value = _text(body, key, limit)
+            if value is not None:
+                out[attr] = value
+        return out
+
     def cmd_create_topic(self, body: Body) -> Body:
         c = self._community(body, topics=True)
-        name = _str(body, "TopicName")
-        assert name is not None
-        if not name:
-            raise InvalidParam("TopicName must not be empty")
-        if _nbytes(name) > U.TOPIC_NAME_MAX_BYTES:
-            raise ChatError(U.OVER_LIMIT_CODE,
-                            f"TopicName is longer than {U.TOPIC_NAME_MAX_BYTES} bytes")
+        fields = self._topic_fields(body, create=True)
         tid = _str(body, "TopicId", required=False)
         prefix = c.group_id + TOPIC_SEP
         if tid is not None:
@@ -504,29 +657,53 @@ class Backend:
             tid = c.group_id + TOPIC_GENERATED_SEP + _suffix()
             while self.store.topic_group(tid) is not None:
                 tid = c.group_id + TOPIC_GENERATED_SEP + _suffix()
-        self.store.insert_topic(c.group_id, tid, name)
-        return {U.CREATE_TOPIC_ID_FIELD: tid}
+        self.store.insert_topic(c.group_id, Topic(topic_id=tid, create_time=int(time.time()),
+                                                  **fields))
+        return {"TopicId": tid}
+
+    def cmd_modify_topic(self, body: Body) -> Body:
+        c = self._community(body, topics=True)
+        tid = _str(body, "TopicId")
+        assert tid is not None
+        if self.store.get_topic(c.group_id, tid) is None:
+            raise ChatError(U.UNKNOWN_TOPIC_CODE, f"topic {tid!r} does not exist in this group")
+        changes = self._topic_fields(body, create=False)
+        mute = _str(body, "MuteAllMember", required=False)
+        if mute is not None:
+            if mute not in ("On", "Off"):
+                raise InvalidParam('MuteAllMember must be "On" or "Off"')
+            changes["shut_up_all"] = int(mute == "On")
+        self.store.update_topic(c.group_id, tid, changes)
+        return {}
 
     def cmd_get_topic(self, body: Body) -> Body:
         c = self._community(body, topics=True)
-        _str(body, "From_Account", required=U.GET_TOPIC_REQUIRES_FROM_ACCOUNT)
+        _from_account(body, required=U.GET_TOPIC_REQUIRES_FROM_ACCOUNT)
         ids = self._topic_ids(body, 10**9, required=False)
-        items: list[Body] = []
+        names = _strings(body, "ResponseFilter", 10**9, required=False)
+        keep = frozenset((*names, *U.GET_TOPIC_ALWAYS_FIELDS)) if names else None
         if not ids:
-            topics = self.store.list_topics(c.group_id)
-            items = [self._topic_item(t) for t in topics]
-        else:
-            for tid in ids:
-                t = self.store.get_topic(c.group_id, tid)
-                items.append(self._topic_item(t) if t else {
-                    U.GET_TOPIC_ITEM_FIELD: {"TopicId": tid},
-                    "ErrorCode": U.UNKNOWN_TOPIC_ITEM_CODE, "ErrorInfo": "topic does not exist"})
-        return {U.GET_TOPIC_LIST_FIELD: items}
+            return {"TopicAndSelfInfo": [self._topic_item(c.group_id, t, keep)
+                                         for t in self.store.list_topics(c.group_id)]}
+        items: list[Body] = []
+        for tid in ids:
+            t = self.store.get_topic(c.group_id, tid)
+            items.append(self._topic_item(c.group_id, t, keep) if t else {
+                "ErrorCode": U.UNKNOWN_TOPIC_CODE, "ErrorInfo": "topic does not exist",
+                "TopicInfo": {"TopicId": tid}})
+        return {"TopicAndSelfInfo": items}
 
     @staticmethod
-    def _topic_item(t: tuple[str, str]) -> Body:
-        return {U.GET_TOPIC_ITEM_FIELD: {"TopicId": t[0], "TopicName": t[1]},
-                "ErrorCode": 0, "ErrorInfo": U.TOPIC_OK_INFO}
+    def _topic_item(group_id: str, t: Topic, keep: frozenset[str] | None) -> Body:
+        info: Body = {"TopicName": t.name, "GroupID": group_id, "FaceUrl": t.face_url,
+                      "TopicId": t.topic_id, "NextMsgSeq": 1, "Notification": t.notification,
+                      "Introduction": t.introduction, "CreateTime": t.create_time,
+                      "LastMsgTime": 0, "ShutUpAllFlag": t.shut_up_all,
+                      "CustomString": t.custom_string}
+        if keep is not None:
+            info = {k: v for k, v in info.items() if k in keep}
+        return {"ErrorCode": 0, "ErrorInfo": U.TOPIC_OK_INFO, "TopicInfo": info,
+                "SelfInfo": {"ShutUpTime": 0, "MsgSeq": 0, "MsgFlag": U.TOPIC_SELF_MSG_FLAG}}
 
     def cmd_destroy_topic(self, body: Body) -> Body:
         c = self._community(body, topics=True)
@@ -535,7 +712,7 @@ class Backend:
         out = []
         for tid in ids:
             if self.store.get_topic(c.group_id, tid) is None:
-                out.append({"ErrorCode": U.UNKNOWN_TOPIC_ITEM_CODE,
+                out.append({"ErrorCode": U.UNKNOWN_TOPIC_CODE,
                             "ErrorInfo": "topic does not exist", "TopicId": tid})
             else:
                 self.store.delete_topic(c.group_id, tid)
@@ -545,7 +722,11 @@ class Backend:
     # --- seeding --------------------------------------------------------------------------
 
     def seed(self, doc: Body) -> None:
-        """Create the seed's groups and topics unless they already exist (idempotent)."""
+        """Create the seed's groups and topics unless they already exist (idempotent).
+
+        Groups hold create_group's request fields (EnablePermission / DefaultPermission
+        included) plus ``Topics``, a list of create_topic request fields.
+        """
         for g in doc.get("groups", []):
             fields = {k: v for k, v in g.items() if k != "Topics"}
             gid = fields.get("GroupId")

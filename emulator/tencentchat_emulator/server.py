@@ -17,12 +17,13 @@ import json
 import logging
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
 
+from . import routes
 from . import unverified as U
 from .backend import Backend, Body
 from .envelope import envelope
@@ -41,6 +42,8 @@ from .store import Store
 from .usersig import UserSigVerifier
 
 _UINT32_MAX = 2**32 - 1
+# The code for a command over its own documented cap (routes.COMMAND_RATE_LIMITS).
+_RATE_LIMIT_CODES = {"get_appid_group_list": U.APPID_GROUP_LIST_RATE_LIMIT_CODE}
 log = logging.getLogger("tencentchat_emulator")
 
 
@@ -51,7 +54,8 @@ class Settings:
     sdkappid: int = 1400000000
     secret_key: str = "tencentchat-emulator-development-key"
     admins: tuple[str, ...] = ("administrator",)
-    #: Requests per second allowed per command before 60007; 0 lifts the cap (benchmarks).
+    #: Requests per second allowed per command before 60007; 0 lifts every cap, the
+    #: documented per-command ones (routes.COMMAND_RATE_LIMITS) included (benchmarks).
     rate_limit: int = U.RATE_LIMIT_PER_SECOND
 
 
@@ -96,15 +100,18 @@ class SlidingWindow:
 
 
 class RateLimiter(SlidingWindow):
-    """At most ``limit`` allowed requests per key in any window; `allow` is O(1) amortised."""
+    """At most ``limit`` allowed requests per key in any window (``overrides`` gives some keys
+    their own limit); `allow` is O(1) amortised."""
 
-    def __init__(self, limit: int, window: float) -> None:
+    def __init__(self, limit: int, window: float,
+                 overrides: Mapping[str, int] | None = None) -> None:
         super().__init__(window)
         self.limit = limit
+        self.overrides = dict(overrides or {})
 
     def allow(self, key: str, now: float | None = None) -> bool:
         q, t = self.recent(key, now)
-        if len(q) >= self.limit:
+        if len(q) >= self.overrides.get(key, self.limit):
             return False
         q.append(t)
         return True
@@ -136,7 +143,8 @@ class Emulator:
         self.backend = Backend(store)
         self.settings = settings
         self.verifier = UserSigVerifier(settings.secret_key)
-        self.limiter = RateLimiter(settings.rate_limit, U.RATE_LIMIT_WINDOW_SECONDS)
+        self.limiter = RateLimiter(settings.rate_limit, U.RATE_LIMIT_WINDOW_SECONDS,
+                                   routes.COMMAND_RATE_LIMITS)
         self.stats: Counter[str] = Counter()
         self.rate_limited: Counter[str] = Counter()
         self.peak = PeakRate()
@@ -236,7 +244,8 @@ class Emulator:
         self._check_query(request.query)
         if self.settings.rate_limit and not self.limiter.allow(ctx.command):
             self.rate_limited[ctx.command] += 1
-            raise ChatError(U.RATE_LIMIT_CODE, "REST call frequency over limit")
+            raise ChatError(_RATE_LIMIT_CODES.get(ctx.command, U.RATE_LIMIT_CODE),
+                            "REST call frequency over limit")
         try:
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
@@ -295,13 +304,13 @@ class Emulator:
 
     def _resolve(self, service: str, command: str) -> Callable[[Body], Body]:
         handler = self.backend.handlers.get(command)
-        expected = U.COMMAND_SERVICES.get(command)
+        expected = routes.COMMAND_SERVICES.get(command)
         if handler is None or expected is None:
             raise IllegalCommand(f"illegal command word {command!r}")
         if U.ENFORCE_COMMAND_SERVICE and service != expected:
             raise ChatError(U.WRONG_SERVICE_CODE,
                             f"command {command!r} is not served by {service!r}")
-        if not U.ENFORCE_COMMAND_SERVICE and service not in (U.GROUP_SVC, U.TOPIC_SVC):
+        if not U.ENFORCE_COMMAND_SERVICE and service not in routes.SERVICES:
             raise IllegalCommand(f"unknown service {service!r}")
         return handler
 

@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from . import unverified as U
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS communities (
@@ -58,6 +61,27 @@ CREATE INDEX IF NOT EXISTS members_by_pg ON members (group_id, pg_id, seq);
 
 TABLES = ("communities", "topics", "permission_groups", "topic_permissions", "members")
 
+# Columns added after the first schema. `Store` adds whichever a state file lacks (new files
+# too, so one path serves both); SQLite's ADD COLUMN needs a constant default for NOT NULL.
+ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "communities": (
+        ("introduction", "TEXT NOT NULL DEFAULT ''"),
+        ("notification", "TEXT NOT NULL DEFAULT ''"),
+        ("face_url", "TEXT NOT NULL DEFAULT ''"),
+        ("enable_permission", f"INTEGER NOT NULL DEFAULT {int(U.ENABLE_PERMISSION_DEFAULT)}"),
+        # unsigned 64-bit, so decimal TEXT like the permission-group permissions
+        ("default_permission", f"TEXT NOT NULL DEFAULT '{int(U.DEFAULT_PERMISSION_DEFAULT)}'"),
+    ),
+    "topics": (
+        ("introduction", "TEXT NOT NULL DEFAULT ''"),
+        ("notification", "TEXT NOT NULL DEFAULT ''"),
+        ("face_url", "TEXT NOT NULL DEFAULT ''"),
+        ("custom_string", "TEXT NOT NULL DEFAULT ''"),
+        ("shut_up_all", "INTEGER NOT NULL DEFAULT 0"),
+        ("create_time", "INTEGER NOT NULL DEFAULT 0"),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Community:
@@ -68,6 +92,34 @@ class Community:
     type: str
     support_topic: bool
     owner: str
+    introduction: str = ""
+    notification: str = ""
+    face_url: str = ""
+    enable_permission: int = U.ENABLE_PERMISSION_DEFAULT
+    default_permission: int = U.DEFAULT_PERMISSION_DEFAULT
+
+
+# Community attribute -> column, for reads and partial updates (permissions stored as TEXT).
+_COMMUNITY_COLUMNS = ("group_id", "name", "type", "support_topic", "owner", "introduction",
+                      "notification", "face_url", "enable_permission", "default_permission")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic row; what get_topic reports about it."""
+
+    topic_id: str
+    name: str
+    introduction: str = ""
+    notification: str = ""
+    face_url: str = ""
+    custom_string: str = ""
+    shut_up_all: int = 0
+    create_time: int = 0
+
+
+_TOPIC_COLUMNS = ("topic_id", "topic_name", "introduction", "notification", "face_url",
+                  "custom_string", "shut_up_all", "create_time")
 
 
 @dataclass(frozen=True)
@@ -96,6 +148,16 @@ class Store:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Add the columns of ADDED_COLUMNS that the file lacks (state files of older runs)."""
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row[1] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            for name, decl in columns:
+                if name not in have:
+                    self.conn.execute(
+                        f"ALTER TABLE {table} ADD COLUMN {name} {decl}")  # noqa: S608
 
     def close(self) -> None:
         self.conn.close()
@@ -121,17 +183,40 @@ class Store:
 
     def get_community(self, group_id: str) -> Community | None:
         row = self.conn.execute(
-            "SELECT group_id, name, type, support_topic, owner FROM communities "
+            f"SELECT {', '.join(_COMMUNITY_COLUMNS)} FROM communities "  # noqa: S608
             "WHERE group_id = ?", (group_id,)).fetchone()
         if row is None:
             return None
-        return Community(row[0], row[1], row[2], bool(row[3]), row[4])
+        return Community(row[0], row[1], row[2], bool(row[3]), row[4], row[5], row[6], row[7],
+                         int(row[8]), int(row[9]))
 
     def insert_community(self, c: Community) -> None:
         self.conn.execute(
-            "INSERT INTO communities (group_id, name, type, support_topic, owner) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (c.group_id, c.name, c.type, int(c.support_topic), c.owner))
+            f"INSERT INTO communities ({', '.join(_COMMUNITY_COLUMNS)}) "  # noqa: S608
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (c.group_id, c.name, c.type, int(c.support_topic), c.owner, c.introduction,
+             c.notification, c.face_url, int(c.enable_permission), str(c.default_permission)))
+
+    def update_community(self, group_id: str, changes: dict[str, Any]) -> None:
+        """Set the given Community attributes (names as in the dataclass)."""
+        self._update("communities", _COMMUNITY_COLUMNS, changes, "group_id = ?", (group_id,))
+
+    def list_groups(self, group_type: str | None, after_seq: int,
+                    limit: int) -> list[tuple[int, str]]:
+        """(seq, group_id) in creation order after ``after_seq``, optionally of one type."""
+        where, args = "seq > ?", [after_seq]
+        if group_type is not None:
+            where += " AND type = ?"
+            args.append(group_type)  # type: ignore[arg-type]
+        return [(r[0], r[1]) for r in self.conn.execute(
+            f"SELECT seq, group_id FROM communities WHERE {where} "  # noqa: S608
+            "ORDER BY seq LIMIT ?", (*args, limit))]
+
+    def count_groups(self, group_type: str | None) -> int:
+        if group_type is None:
+            return int(self.conn.execute("SELECT COUNT(*) FROM communities").fetchone()[0])
+        return int(self.conn.execute("SELECT COUNT(*) FROM communities WHERE type = ?",
+                                     (group_type,)).fetchone()[0])
 
     def delete_community(self, group_id: str) -> None:
         for t in TABLES:
@@ -142,26 +227,52 @@ class Store:
                                 (topic_id,)).fetchone()
         return None if row is None else row[0]
 
-    def get_topic(self, group_id: str, topic_id: str) -> tuple[str, str] | None:
-        row = self.conn.execute(
-            "SELECT topic_id, topic_name FROM topics WHERE group_id = ? AND topic_id = ?",
-            (group_id, topic_id)).fetchone()
-        return None if row is None else (row[0], row[1])
+    _TOPIC_SELECT = f"SELECT {', '.join(_TOPIC_COLUMNS)} FROM topics "  # noqa: S608
 
-    def list_topics(self, group_id: str) -> list[tuple[str, str]]:
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT topic_id, topic_name FROM topics WHERE group_id = ? ORDER BY seq",
-            (group_id,))]
+    @staticmethod
+    def _topic(row: tuple) -> Topic:
+        return Topic(row[0], row[1], row[2], row[3], row[4], row[5], int(row[6]), int(row[7]))
 
-    def insert_topic(self, group_id: str, topic_id: str, name: str) -> None:
-        self.conn.execute("INSERT INTO topics (group_id, topic_id, topic_name) VALUES (?, ?, ?)",
-                          (group_id, topic_id, name))
+    def get_topic(self, group_id: str, topic_id: str) -> Topic | None:
+        row = self.conn.execute(self._TOPIC_SELECT + "WHERE group_id = ? AND topic_id = ?",
+                                (group_id, topic_id)).fetchone()
+        return None if row is None else self._topic(row)
+
+    def list_topics(self, group_id: str) -> list[Topic]:
+        return [self._topic(r) for r in self.conn.execute(
+            self._TOPIC_SELECT + "WHERE group_id = ? ORDER BY seq", (group_id,))]
+
+    def insert_topic(self, group_id: str, t: Topic) -> None:
+        self.conn.execute(
+            f"INSERT INTO topics (group_id, {', '.join(_TOPIC_COLUMNS)}) "  # noqa: S608
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (group_id, t.topic_id, t.name, t.introduction, t.notification, t.face_url,
+             t.custom_string, t.shut_up_all, t.create_time))
+
+    def update_topic(self, group_id: str, topic_id: str, changes: dict[str, Any]) -> None:
+        """Set the given Topic attributes (names as in the dataclass; ``name`` = topic_name)."""
+        cols = {("topic_name" if k == "name" else k): v for k, v in changes.items()}
+        self._update("topics", _TOPIC_COLUMNS, cols, "group_id = ? AND topic_id = ?",
+                     (group_id, topic_id))
 
     def delete_topic(self, group_id: str, topic_id: str) -> None:
         self.conn.execute("DELETE FROM topic_permissions WHERE group_id = ? AND topic_id = ?",
                           (group_id, topic_id))
         self.conn.execute("DELETE FROM topics WHERE group_id = ? AND topic_id = ?",
                           (group_id, topic_id))
+
+    def _update(self, table: str, allowed: tuple[str, ...], changes: dict[str, Any],
+                where: str, key: tuple[str, ...]) -> None:
+        """UPDATE ``table`` SET the given columns (fixed names only) WHERE ``where``."""
+        if not changes:
+            return
+        unknown = set(changes) - set(allowed)
+        if unknown:
+            raise KeyError(f"not a column of {table}: {sorted(unknown)}")
+        sets = ", ".join(f"{col} = ?" for col in changes)
+        args = [str(v) if col == "default_permission" else v for col, v in changes.items()]
+        self.conn.execute(f"UPDATE {table} SET {sets} WHERE {where}",  # noqa: S608
+                          (*args, *key))
 
     # --- permission groups ----------------------------------------------------------------
 

@@ -6,33 +6,10 @@ value here once the real service's behaviour is known; nothing else should hard-
 
 from __future__ import annotations
 
-# --- Routing ---------------------------------------------------------------------------
+# --- Routing (the command -> service table itself is routes.py) ------------------------
 
-GROUP_SVC = "group_open_http_svc"
-TOPIC_SVC = "million_group_open_http_svc"
-
-# Which service serves which command (spec §2.1/§8 name them; whether the gateway also
-# accepts a command under the other service is undocumented -> we say no).
-COMMAND_SERVICES: dict[str, str] = {
-    "create_permission_group": GROUP_SVC,
-    "destroy_permission_group": GROUP_SVC,
-    "modify_permission_group": GROUP_SVC,
-    "get_permission_group": GROUP_SVC,
-    "add_topic_permission_group": GROUP_SVC,
-    "set_topic_permission_group": GROUP_SVC,
-    "delete_topic_permission_group": GROUP_SVC,
-    "get_topic_permission_group": GROUP_SVC,
-    "add_permission_group_member": GROUP_SVC,
-    "delete_permission_group_member": GROUP_SVC,
-    "get_permission_group_member_list": GROUP_SVC,
-    "create_group": GROUP_SVC,
-    "destroy_group": GROUP_SVC,
-    "create_topic": TOPIC_SVC,
-    "get_topic": TOPIC_SVC,
-    "destroy_topic": TOPIC_SVC,
-}
-# Unverified: a known command under the wrong service. True -> 10003 "illegal command word";
-# flip to False to serve every command under any service name.
+# Unverified: whether the gateway accepts a known command under the other service is
+# undocumented. True -> 10003 "illegal command word"; False serves it under either service.
 ENFORCE_COMMAND_SERVICE = True
 WRONG_SERVICE_CODE = 10003
 
@@ -78,6 +55,12 @@ RATE_LIMIT_PER_SECOND = 200  # documented value
 # Window: sliding one-second log (the doc only says "per second").
 RATE_LIMIT_WINDOW_SECONDS = 1.0
 RATE_LIMIT_CODE = 60007  # "REST call frequency over limit"; 60011/10006 also plausible
+# get_appid_group_list's own documented cap is 1/s (routes.COMMAND_RATE_LIMITS).
+# Unverified: its page names no code for exceeding it; the same 60007 as the 200/s cap
+# (10006 "group-service operation frequency" is the alternative).
+APPID_GROUP_LIST_RATE_LIMIT_CODE = 60007
+# Choice: `--rate-limit 0` lifts every cap, this 1/s one included (the flag exists to measure
+# raw capacity); any N > 0 is the default per-command cap and leaves documented caps alone.
 
 # --- Group type / topic support ---------------------------------------------------------
 
@@ -110,27 +93,78 @@ GENERATED_SUFFIX_LEN = 12
 # Unverified: generated non-Community group IDs look like "@TGS#" + suffix.
 GENERATED_OTHER_GROUP_PREFIX = "@TGS#"
 
-# --- Group / topic fixtures (spec §8) ---------------------------------------------------
+# --- Groups (spec §8.1, §14.1, §14.3) --------------------------------------------------
 
 GROUP_TYPES = ("Private", "Work", "Public", "ChatRoom", "Meeting", "AVChatRoom", "Community")
 GROUP_NAME_MAX_BYTES = 30  # documented
-# Unverified: TopicName has no documented cap; 150 bytes mirrors PermissionGroupName.
-TOPIC_NAME_MAX_BYTES = 150
+GROUP_INTRODUCTION_MAX_BYTES = 240  # documented
+GROUP_NOTIFICATION_MAX_BYTES = 300  # documented
+GROUP_FACE_URL_MAX_BYTES = 100  # documented
 # Unverified: SupportTopic defaults to 0 when omitted (the field is optional).
 SUPPORT_TOPIC_DEFAULT = 0
-# Unverified: get_topic's From_Account is required, as the table says.
+# Unverified: EnablePermission of a new topic community when create_group omits it; 0 because
+# the client SDKs' enablePermissionGroup starts false (permission groups are opt-in).
+ENABLE_PERMISSION_DEFAULT = 0
+# Unverified: DefaultPermission of a new community when omitted; no figure is published, 0
+# (no right beyond what permission groups grant) is the conservative reading.
+DEFAULT_PERMISSION_DEFAULT = 0
+# Unverified (spec 14.1: "10004 or 10007 plausible"): EnablePermission/DefaultPermission on a
+# group that is not a topic-enabled Community. 10004: the field is invalid for that group;
+# 10007 speaks of the caller's rights, and the caller is the App admin.
+PERMISSION_FIELDS_UNSUPPORTED_CODE = 10004
+# Unverified (same): DefaultPermission while EnablePermission is 0 -> 10004, for the reason above.
+DEFAULT_PERMISSION_WHILE_DISABLED_CODE = 10004
+# Unverified: the switch is checked as the call leaves it, so one call may set
+# EnablePermission=1 and DefaultPermission together (and EnablePermission=0 with a
+# DefaultPermission fails); create_group follows the same rule.
+DEFAULT_PERMISSION_CHECKS_NEW_SWITCH = True
+# Unverified: turning EnablePermission off keeps the stored DefaultPermission (it applies
+# again when switched back on) rather than resetting it.
+RESET_DEFAULT_PERMISSION_ON_DISABLE = False
+# Unverified (spec 14.1): the permission-group APIs work while EnablePermission is 0. The
+# client docs say the switch decides whether permission groups *take effect*, not whether they
+# may be managed; so a deployment can define them before switching on, in any order.
+PERMISSION_GROUP_APIS_NEED_SWITCH = False
+PERMISSION_GROUP_APIS_SWITCH_OFF_CODE = 10007  # used only if the switch above is flipped
+# Unverified: modify_group_base_info leaves omitted fields unchanged, and one naming no field
+# beyond GroupId is a successful no-op (mirroring modify_permission_group below).
+GROUP_INFO_MAX_IDS = 50  # documented (get_group_info GroupIdList)
+# Unverified (spec 14.1): whether ResponseFilter.GroupBaseInfoFilter must name
+# EnablePermission/DefaultPermission for them to be returned. False: a filter selects fields,
+# so they come back when there is no filter or when it names them, like any base field.
+GROUP_INFO_PERMISSION_FIELDS_NEED_FILTER = False
+# Unverified: GroupInfo of a group that cannot carry the switch (not a topic-enabled
+# Community) omits EnablePermission/DefaultPermission rather than reporting 0.
+GROUP_INFO_PERMISSION_FIELDS_FOR_ALL_GROUPS = False
+# Unverified: per-item code for an unknown (or malformed) GroupId in get_group_info; the
+# whole request still succeeds (spec §2.3 batch rule). 10010 / 10015 as for single calls.
+GROUP_INFO_UNKNOWN_ITEM_CODE = 10010
+GROUP_INFO_INVALID_ITEM_CODE = 10015
+APPID_GROUP_LIST_MAX_LIMIT = 10000  # documented (Limit <= 10000, default 10000)
+# Unverified: GroupType other than a known type -> 10004 (the page lists the types only).
+
+# --- Topics (spec §8.3 - §8.5, §14.2) ---------------------------------------------------
+
+TOPIC_NAME_MAX_BYTES = 30  # documented (14.2)
+TOPIC_INTRODUCTION_MAX_BYTES = 240  # documented
+TOPIC_NOTIFICATION_MAX_BYTES = 300  # documented
+TOPIC_FACE_URL_MAX_BYTES = 100  # documented
+# TOPIC CustomString: <= 3000 bytes, documented, the same figure as CUSTOM_STRING_MAX_BYTES.
+# Unverified: get_topic's From_Account is required, as the samples show.
 GET_TOPIC_REQUIRES_FROM_ACCOUNT = True
-# Unverified: get_topic response list name and item shape:
-#   {"TopicInfo": [{"TopicInfo": {"TopicId", "TopicName"}, "ErrorCode", "ErrorInfo"}]}
-GET_TOPIC_LIST_FIELD = "TopicInfo"
-GET_TOPIC_ITEM_FIELD = "TopicInfo"
-# Unverified: create_topic returns the new ID as "TopicId".
-CREATE_TOPIC_ID_FIELD = "TopicId"
 # Spec samples show "ok" as ErrorInfo on topic API items.
 TOPIC_OK_INFO = "ok"
-# Unverified: per-item code for an unknown topic in get_topic/destroy_topic (10010: a topic
-# is addressed like a group).
-UNKNOWN_TOPIC_ITEM_CODE = 10010
+# Unverified (spec 14.2): the code for an unknown topic: modify_topic's whole answer and the
+# per-item code of get_topic/destroy_topic. 10010: a topic is addressed like a group.
+UNKNOWN_TOPIC_CODE = 10010
+# Unverified: a failed get_topic item carries TopicInfo with only TopicId (so it can be told
+# apart) and no SelfInfo.
+# Unverified: get_topic's ResponseFilter names TopicInfo fields; these come back regardless.
+GET_TOPIC_ALWAYS_FIELDS = ("TopicId", "GroupID")
+# Unverified (spec 14.2): modify_topic leaves omitted fields unchanged.
+# Unverified: MsgFlag in SelfInfo; the group-member default message flag.
+TOPIC_SELF_MSG_FLAG = "AcceptAndNotify"
+# The emulator keeps no messages: NextMsgSeq 1, LastMsgTime 0, SelfInfo MsgSeq/ShutUpTime 0.
 
 # --- Permission groups ------------------------------------------------------------------
 

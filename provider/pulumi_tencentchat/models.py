@@ -1,4 +1,5 @@
-"""Pydantic v2 wire models for the permission-group REST API (spec §7) and fixtures (§8).
+"""Pydantic v2 wire models for the permission-group REST API (spec §7), the group and topic
+APIs around it (§8, §14), and the documented limits the client checks before sending.
 
 Python attributes are snake_case; the Tencent field names are aliases used on the wire.
 Requests serialise with :meth:`WireModel.to_wire` (``by_alias=True, exclude_none=True``);
@@ -13,6 +14,49 @@ from typing import Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import BatchItemError, ItemFailure
+
+# ------------------------------------------------------------------ documented limits
+
+UINT64_MAX = 2**64 - 1
+GROUP_NAME_MAX_BYTES = 30
+TOPIC_NAME_MAX_BYTES = 30
+INTRODUCTION_MAX_BYTES = 240
+NOTIFICATION_MAX_BYTES = 300
+FACE_URL_MAX_BYTES = 100
+CUSTOM_STRING_MAX_BYTES = 3000
+
+
+def check_text(field: str, value: str | None, max_bytes: int, *, non_empty: bool = False) -> None:
+    """Refuse a text field the API would refuse: not a string, empty, or over its byte limit."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValueError(f"{field} must be a string")
+    if non_empty and not value:
+        raise ValueError(f"{field} must not be empty")
+    size = len(value.encode("utf-8"))
+    if size > max_bytes:
+        raise ValueError(f"{field} must be at most {max_bytes} bytes of UTF-8 (got {size})")
+
+
+def check_permission(field: str, value: int | None) -> int | None:
+    """A permission bitmask: an integer in the unsigned 64-bit range."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{field} must be an integer bitmask")
+    if not 0 <= value <= UINT64_MAX:
+        raise ValueError(f"{field} must be between 0 and 2^64-1 (got {value})")
+    return int(value)
+
+
+def switch_value(field: str, value: bool | int | None) -> int | None:
+    """A 0/1 switch on the wire (True/False accepted)."""
+    if value is None:
+        return None
+    if value not in (0, 1) or not isinstance(value, int):
+        raise ValueError(f"{field} must be True/False or 0/1 (got {value!r})")
+    return int(value)
 
 
 class WireModel(BaseModel):
@@ -321,6 +365,8 @@ class CreateGroupRequest(WireModel):
     group_id: str | None = Field(None, alias="GroupId")
     owner_account: str | None = Field(None, alias="Owner_Account")
     support_topic: int | None = Field(None, alias="SupportTopic")
+    enable_permission: int | None = Field(None, alias="EnablePermission")
+    default_permission: int | None = Field(None, alias="DefaultPermission")
 
 
 class CreateGroupResponse(Envelope):
@@ -335,23 +381,60 @@ class CreateTopicRequest(WireModel):
     group_id: str = Field(alias="GroupId")
     topic_name: str = Field(alias="TopicName")
     topic_id: str | None = Field(None, alias="TopicId")
+    introduction: str | None = Field(None, alias="Introduction")
+    notification: str | None = Field(None, alias="Notification")
+    face_url: str | None = Field(None, alias="FaceUrl")
+    custom_string: str | None = Field(None, alias="CustomString")
 
 
 class CreateTopicResponse(Envelope):
     topic_id: str = Field("", alias="TopicId")
 
 
+class ModifyTopicRequest(WireModel):
+    """Body of ``modify_topic`` (spec §14.2); fields left None are not sent (kept)."""
+
+    group_id: str = Field(alias="GroupId")
+    topic_id: str = Field(alias="TopicId")
+    topic_name: str | None = Field(None, alias="TopicName")
+    introduction: str | None = Field(None, alias="Introduction")
+    notification: str | None = Field(None, alias="Notification")
+    face_url: str | None = Field(None, alias="FaceUrl")
+    custom_string: str | None = Field(None, alias="CustomString")
+    mute_all_member: str | None = Field(None, alias="MuteAllMember")
+
+
 class GetTopicRequest(WireModel):
     group_id: str = Field(alias="GroupId")
     from_account: str = Field(alias="From_Account")
     topic_ids: list[str] | None = Field(None, alias="TopicIdList")
+    response_filter: list[str] | None = Field(None, alias="ResponseFilter")
+
+
+class TopicSelfInfo(WireModel):
+    """``SelfInfo`` of a ``get_topic`` item: the ``From_Account`` user's view of the topic."""
+
+    shut_up_time: int = Field(0, alias="ShutUpTime")
+    msg_seq: int = Field(0, alias="MsgSeq")
+    msg_flag: str = Field("", alias="MsgFlag")
 
 
 class TopicInfo(ItemResult):
-    """A topic from ``get_topic`` (the nested ``TopicInfo`` object is flattened)."""
+    """One ``TopicAndSelfInfo`` item of ``get_topic`` (spec §8.4): the per-item code, the
+    topic's profile (the nested ``TopicInfo`` object, flattened here) and ``SelfInfo``."""
 
     topic_id: str = Field("", alias="TopicId")
     topic_name: str = Field("", alias="TopicName")
+    group_id: str = Field("", alias="GroupID")  # sic: capital "ID" in this response
+    introduction: str = Field("", alias="Introduction")
+    notification: str = Field("", alias="Notification")
+    face_url: str = Field("", alias="FaceUrl")
+    custom_string: str = Field("", alias="CustomString")
+    shut_up_all_flag: int = Field(0, alias="ShutUpAllFlag")
+    next_msg_seq: int = Field(0, alias="NextMsgSeq")
+    create_time: int = Field(0, alias="CreateTime")
+    last_msg_time: int = Field(0, alias="LastMsgTime")
+    self_info: TopicSelfInfo | None = Field(None, alias="SelfInfo")
 
     @model_validator(mode="before")
     @classmethod
@@ -361,33 +444,20 @@ class TopicInfo(ItemResult):
             data = {**inner, **{k: v for k, v in data.items() if k != "TopicInfo"}}
         return data
 
+    @field_validator("topic_name", "introduction", "notification", "face_url", "custom_string",
+                     mode="before")
+    @classmethod
+    def _none_text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
     @property
     def key(self) -> str:
         return self.topic_id
 
 
-_TOPIC_LIST_NAMES = ("TopicInfo", "TopicInfoList", "TopicList")
-
-
 class GetTopicResponse(Envelope):
-    topics: list[TopicInfo] = Field(default_factory=list, alias="TopicInfo")
-
-    @classmethod
-    def missing_results(cls, data: dict[str, Any], extra: Sequence[str] = ()) -> list[str]:
-        missing = super().missing_results(data, extra)
-        if all(data.get(name) is None for name in _TOPIC_LIST_NAMES):
-            missing.append(_TOPIC_LIST_NAMES[0])
-        return missing
-
-    @model_validator(mode="before")
-    @classmethod
-    def _list_name(cls, data: Any) -> Any:
-        # The list name is unverified (spec §8.4): accept the plausible spellings.
-        if isinstance(data, dict) and "TopicInfo" not in data:
-            for name in _TOPIC_LIST_NAMES[1:]:
-                if name in data:
-                    return {**data, "TopicInfo": data[name]}
-        return data
+    RESULT_FIELDS = ("TopicAndSelfInfo",)
+    topics: list[TopicInfo] = Field(default_factory=list, alias="TopicAndSelfInfo")
 
 
 class DestroyTopicRequest(WireModel):
@@ -408,6 +478,86 @@ class TopicResult(ItemResult):
 class DestroyTopicResponse(Envelope):
     RESULT_FIELDS = ("DestroyResultItem",)
     results: list[TopicResult] = Field(default_factory=list, alias="DestroyResultItem")
+
+
+# ---------------------------------------------------------- community settings (§14.1)
+
+
+class ModifyGroupBaseInfoRequest(WireModel):
+    """Body of ``modify_group_base_info``; fields left None are not sent (kept)."""
+
+    group_id: str = Field(alias="GroupId")
+    enable_permission: int | None = Field(None, alias="EnablePermission")
+    default_permission: int | None = Field(None, alias="DefaultPermission")
+
+
+class GroupInfoFilter(WireModel):
+    """``ResponseFilter`` of ``get_group_info``: which base-info fields to return."""
+
+    base_info: list[str] | None = Field(None, alias="GroupBaseInfoFilter")
+
+
+class GetGroupInfoRequest(WireModel):
+    group_ids: list[str] = Field(alias="GroupIdList")
+    response_filter: GroupInfoFilter | None = Field(None, alias="ResponseFilter")
+
+
+class GroupInfo(ItemResult):
+    """One ``GroupInfo`` item of ``get_group_info``.
+
+    ``enable_permission`` / ``default_permission`` are None when the answer omits them (a
+    group that is not a topic-enabled Community, or a filter that did not name them).
+    """
+
+    group_id: str = Field("", alias="GroupId")
+    type: str = Field("", alias="Type")
+    name: str = Field("", alias="Name")
+    introduction: str = Field("", alias="Introduction")
+    notification: str = Field("", alias="Notification")
+    face_url: str = Field("", alias="FaceUrl")
+    owner_account: str = Field("", alias="Owner_Account")
+    enable_permission: int | None = Field(None, alias="EnablePermission")
+    default_permission: int | None = Field(None, alias="DefaultPermission")
+
+    @field_validator("type", "name", "introduction", "notification", "face_url",
+                     "owner_account", mode="before")
+    @classmethod
+    def _none_text(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @property
+    def permission_groups_enabled(self) -> bool | None:
+        """Whether permission groups decide permissions (None when not reported)."""
+        return None if self.enable_permission is None else self.enable_permission == 1
+
+    @property
+    def key(self) -> str:
+        return self.group_id
+
+
+class GetGroupInfoResponse(Envelope):
+    RESULT_FIELDS = ("GroupInfo",)
+    groups: list[GroupInfo] = Field(default_factory=list, alias="GroupInfo")
+
+
+# ------------------------------------------------------ app group listing (§14.3)
+
+
+class GetAppidGroupListRequest(WireModel):
+    limit: int | None = Field(None, alias="Limit")
+    next: int | None = Field(None, alias="Next")
+    group_type: str | None = Field(None, alias="GroupType")
+
+
+class AppidGroupEntry(WireModel):
+    group_id: str = Field(alias="GroupId")
+
+
+class GetAppidGroupListResponse(Envelope):
+    RESULT_FIELDS = ("GroupIdList", "Next")
+    total_count: int = Field(0, alias="TotalCount")
+    groups: list[AppidGroupEntry] = Field(default_factory=list, alias="GroupIdList")
+    next: int = Field(0, alias="Next")
 
 
 # ----------------------------------------------------------------- client results
@@ -471,6 +621,14 @@ class MemberPage(BaseModel):
 
     accounts: list[str] = Field(default_factory=list)
     next: str = ""
+
+
+class AppidGroupPage(BaseModel):
+    """One page of ``get_appid_group_list``; ``next == 0`` means the last page."""
+
+    group_ids: list[str] = Field(default_factory=list)
+    next: int = 0
+    total_count: int = 0
 
 
 def chunked(values: Sequence[T], size: int) -> Iterator[list[T]]:

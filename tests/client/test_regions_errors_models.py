@@ -160,12 +160,23 @@ def test_response_tolerates_extras_and_doc_variants() -> None:
     )
     assert resp.next == ""
     assert resp.items[0].member_count == 3 and resp.items[0].ok
-    topics = m.GetTopicResponse.model_validate(
-        {"ErrorCode": 0, "TopicInfo": [
-            {"TopicInfo": {"TopicId": "t1", "TopicName": "n"}, "ErrorCode": 0, "ErrorInfo": "ok"}
+    topics = m.GetTopicResponse.model_validate(  # the documented get_topic shape (§8.4)
+        {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "TopicAndSelfInfo": [
+            {"ErrorCode": 0, "ErrorInfo": "ok",
+             "TopicInfo": {"TopicName": "n", "GroupID": "@TGS#_g", "FaceUrl": "f",
+                           "TopicId": "t1", "NextMsgSeq": 3, "Notification": "no",
+                           "Introduction": "in", "CreateTime": 1656402061, "LastMsgTime": 0,
+                           "ShutUpAllFlag": 1, "CustomString": "cs"},
+             "SelfInfo": {"ShutUpTime": 0, "MsgSeq": 2, "MsgFlag": "AcceptAndNotify"}},
+            {"ErrorCode": 10010, "ErrorInfo": "gone", "TopicInfo": {"TopicId": "t2"}},
         ]}
     )
-    assert topics.topics[0].topic_id == "t1" and topics.topics[0].ok
+    first, missing = topics.topics
+    assert (first.topic_id, first.topic_name, first.group_id, first.face_url, first.notification,
+            first.introduction, first.custom_string, first.shut_up_all_flag) == (
+        "t1", "n", "@TGS#_g", "f", "no", "in", "cs", 1)
+    assert first.ok and first.self_info is not None and first.self_info.msg_seq == 2
+    assert not missing.ok and missing.key == "t2" and missing.error_code == 10010
 
 
 def test_batch_result_failures_and_raise() -> None:

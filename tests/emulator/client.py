@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 import requests
-from tencentchat_emulator.unverified import COMMAND_SERVICES
+from tencentchat_emulator.routes import COMMAND_SERVICES
 from tencentchat_emulator.usersig import generate_usersig
 
 from tests.support.emulator import EmulatorProcess

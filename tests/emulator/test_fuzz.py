@@ -8,9 +8,11 @@ would do) is driven over one keep-alive connection by hypothesis, in two phases:
    every batch all of it is read back through the API and must be unchanged;
 2. a state machine: each example builds two fresh communities and interleaves the same
    garbage with valid writes and reads (create/modify/destroy/replace permission groups,
-   add/set/delete/read topic permissions, add/delete members, create/destroy/replace
-   topics, destroy and recreate a community) whose every answer, top level and per item,
-   its model predicts; the state is read back every 30 steps and at the end.
+   add/set/delete/read topic permissions, add/delete members, create/modify/destroy/replace
+   topics, switch permission groups on and off and set the default permission, read group
+   info through filters, destroy and recreate a community) whose every answer, top level and
+   per item, its model predicts; the state is read back (groups, topics, group info and the
+   app's community listing) every 30 steps and at the end.
 
 The garbage, in turn: writes poisoned in one field (every field of every write command: wrong
 JSON types, nesting, permissions < 0 or >= 2^64 or floats, over-long names, empty lists,
@@ -75,7 +77,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from tencentchat_emulator.cli import make_emulator, run_in_thread
-from tencentchat_emulator.unverified import COMMAND_SERVICES, GROUP_SVC, TOPIC_SVC
+from tencentchat_emulator.routes import COMMAND_SERVICES, GROUP_SVC, TOPIC_SVC
 from tencentchat_emulator.usersig import generate_usersig
 
 from tests.support.emulator import DEV_ADMIN, DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
@@ -98,7 +100,8 @@ SIG_CODES = frozenset({70001, 70003, 70009, 70013, 70014})
 FIELD_CODES = frozenset({10004, 10007, 10010, 10015, 11000, 110006, 110008})
 
 READS = frozenset({"get_permission_group", "get_topic_permission_group",
-                   "get_permission_group_member_list", "get_topic"})
+                   "get_permission_group_member_list", "get_topic", "get_group_info",
+                   "get_appid_group_list"})
 WRITES = sorted(set(COMMAND_SERVICES) - READS - {"create_group"})  # poisoned against the model
 FIELDS: dict[str, tuple[str, ...]] = {
     "create_permission_group": ("GroupId", "PermissionGroupId", "PermissionGroupName",
@@ -114,9 +117,18 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "add_permission_group_member": ("GroupId", "PermissionGroupId", "MemberList"),
     "delete_permission_group_member": ("GroupId", "PermissionGroupId", "MemberList"),
     "get_permission_group_member_list": ("GroupId", "PermissionGroupId", "Limit", "Next"),
-    "create_group": ("Type", "Name", "GroupId", "Owner_Account", "SupportTopic"),
+    "create_group": ("Type", "Name", "GroupId", "Owner_Account", "SupportTopic",
+                     "Introduction", "Notification", "FaceUrl", "EnablePermission",
+                     "DefaultPermission"),
     "destroy_group": ("GroupId",),
-    "create_topic": ("GroupId", "TopicName", "TopicId"),
+    "modify_group_base_info": ("GroupId", "Name", "Introduction", "Notification", "FaceUrl",
+                               "EnablePermission", "DefaultPermission"),
+    "get_group_info": ("GroupIdList", "ResponseFilter"),
+    "get_appid_group_list": ("Limit", "Next", "GroupType"),
+    "create_topic": ("GroupId", "TopicName", "TopicId", "From_Account", "CustomString",
+                     "FaceUrl", "Notification", "Introduction"),
+    "modify_topic": ("GroupId", "TopicId", "From_Account", "TopicName", "FaceUrl",
+                     "Notification", "Introduction", "MuteAllMember", "CustomString"),
     "get_topic": ("GroupId", "From_Account", "TopicIdList", "ResponseFilter"),
     "destroy_topic": ("GroupId", "TopicIdList"),
 }
@@ -127,6 +139,11 @@ SCRATCH_PG = "@PMG#_p0"
 ACCOUNTS = ("u0", "u1", "u2", "u3", "u4", "u5", "~!@#$%^&*()", "a b", "x" * 32)
 PG_IDS = ("@PMG#_p0", "@PMG#_p1", "@PMG#_p2")  # few, so IDs are destroyed and reused
 MAX_PERMISSION = 2**64 - 1
+TOPIC_NAME_MAX = 30  # bytes (spec 14.2)
+GROUP_NAME_MAX = 30
+FILTER_NAMES = ("Type", "Name", "Introduction", "Notification", "FaceUrl", "Owner_Account",
+                "EnablePermission", "DefaultPermission", "TopicName", "CustomString",
+                "ShutUpAllFlag", "GroupId", "TopicId")
 
 
 # --- wire ----------------------------------------------------------------------------------
@@ -294,13 +311,21 @@ def free_value(name: str, writes: bool, model_gids: tuple[str, ...]) -> st.Searc
         gids = ID_POOL | TEXT | (st.sampled_from(model_gids) if not writes and model_gids
                                  else st.just(SCRATCH))
         return gids | JSON
-    if name in ("Permission", "Limit", "SupportTopic"):
+    if name in ("Permission", "Limit", "SupportTopic", "EnablePermission", "DefaultPermission"):
         return st.integers(-2, 60) | INTS | JSON
     if name == "Next":
         return CURSORS["pmg"] | CURSORS["mem"]
-    if name == "Type":
+    if name in ("Type", "GroupType"):
         return st.sampled_from(["Community", "Public", "Work", "community", ""]) | JSON
-    if name.endswith("List") or name == "ResponseFilter":
+    if name == "MuteAllMember":
+        return st.sampled_from(["On", "Off", "on", "", "Yes"]) | JSON
+    if name == "ResponseFilter":  # get_topic: names; get_group_info: an object of them
+        names = st.lists(st.sampled_from(FILTER_NAMES) | TEXT, max_size=5)
+        return names | st.fixed_dictionaries({"GroupBaseInfoFilter": names | JSON}) | JSON
+    if name == "GroupIdList":
+        gid = ID_POOL | TEXT | (st.sampled_from(model_gids) if model_gids else st.just(SCRATCH))
+        return st.lists(gid, max_size=8) | st.lists(gid, min_size=49, max_size=52) | JSON
+    if name.endswith("List"):
         item: st.SearchStrategy[Any] = ID_POOL | TEXT | JSON
         if name == "TopicPermissionList":
             item = st.fixed_dictionaries({"TopicId": ID_POOL | TEXT},
@@ -335,7 +360,14 @@ def valid_body(command: str, gid: str, pg: str, tid: str) -> dict[str, Any]:
                                              "Limit": 50},
         "create_group": {"Type": "Community", "Name": "n"},
         "destroy_group": {"GroupId": gid},
-        "create_topic": {"GroupId": gid, "TopicName": "t"},
+        "modify_group_base_info": {"GroupId": gid, "Name": "n", "EnablePermission": 1,
+                                   "DefaultPermission": 64},
+        "get_group_info": {"GroupIdList": [gid],
+                           "ResponseFilter": {"GroupBaseInfoFilter": ["EnablePermission"]}},
+        "get_appid_group_list": {"Limit": 50, "Next": 0, "GroupType": "Community"},
+        "create_topic": {"GroupId": gid, "TopicName": "t", "Introduction": "i"},
+        "modify_topic": {"GroupId": gid, "TopicId": tid, "Notification": "n",
+                         "MuteAllMember": "On"},
         "get_topic": {"GroupId": gid, "From_Account": DEV_ADMIN},
         "destroy_topic": {"GroupId": gid, "TopicIdList": [tid]},
     }[command]
@@ -353,6 +385,8 @@ def free_body(draw: st.DrawFn, command: str, model_gids: tuple[str, ...],
                               max_size=2)):
         if name in body and draw(rare(5)):
             del body[name]
+        elif name == "Next" and command == "get_appid_group_list":
+            body[name] = draw(st.integers(-2, 2**66) | INTS | JSON)
         elif name == "Next":
             body[name] = draw(CURSORS["mem" if "member" in command else "pmg"])
         else:
@@ -411,16 +445,44 @@ class PG:
 
 
 @dataclass
+class Topic:
+    name: str
+    intro: str = ""
+    notification: str = ""
+    face: str = ""
+    custom: str = ""
+    mute: int = 0
+
+    # wire field -> attribute, for the profile fields create_topic/modify_topic take
+    WIRE = {"TopicName": "name", "Introduction": "intro", "Notification": "notification",
+            "FaceUrl": "face", "CustomString": "custom"}
+
+    def wire(self) -> tuple[Any, ...]:
+        return (self.name, self.intro, self.notification, self.face, self.custom, self.mute)
+
+
+@dataclass
 class Community:
     gid: str
     topics_on: bool
-    topics: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
     pgs: dict[str, PG] = field(default_factory=dict)
+    name: str = "fuzz"
+    enable: int = 0  # EnablePermission
+    default: int = 0  # DefaultPermission
 
 
 _serial = itertools.count()
 NAMES = st.text(min_size=1, max_size=12) | st.sampled_from(["中" * 50, "n" * 150, "\x00"])
+# Topic and group names: the 30-byte limit is crossed on both sides (the model predicts it).
+SHORT_NAMES = (st.text(max_size=12)
+               | st.sampled_from(["中" * 10, "中" * 10 + "x", "n" * 30, "n" * 31, "", "\x00"]))
+PROFILE_TEXT = st.text(max_size=8)  # always within the topic/group profile limits
 PERMISSIONS = st.integers(0, MAX_PERMISSION) | st.sampled_from([0, 2047, 127, MAX_PERMISSION])
+
+
+def name_ok(name: str, limit: int) -> bool:
+    return 0 < len(name.encode()) <= limit
 
 
 class Model:
@@ -461,20 +523,79 @@ class Model:
         pool = st.sampled_from(PG_IDS)
         return st.sampled_from(list(c.pgs)) | pool if c.pgs else pool
 
-    def create_topic(self, c: Community, suffix: str | None, name: str) -> None:
-        body: dict[str, Any] = {"GroupId": c.gid, "TopicName": name}
+    def create_topic(self, c: Community, suffix: str | None, name: str,
+                     profile: dict[str, str] | None = None) -> None:
+        body: dict[str, Any] = {"GroupId": c.gid, "TopicName": name, **(profile or {})}
         tid = None if suffix is None else f"{c.gid}@TOPIC#_{suffix}"
         if tid is not None:
             body["TopicId"] = tid
         if not c.topics_on:
             self.wire.api("create_topic", body, 11000)
             return
+        if not name_ok(name, TOPIC_NAME_MAX):
+            self.wire.api("create_topic", body, 10004)
+            return
         if tid in c.topics:
             self.wire.api("create_topic", body, 10021)
             return
         out = self.wire.api("create_topic", body)
         assert tid is None or out["TopicId"] == tid
-        c.topics[out["TopicId"]] = name
+        c.topics[out["TopicId"]] = Topic(name, **{Topic.WIRE[k]: v
+                                                  for k, v in (profile or {}).items()})
+
+    def modify_topic(self, c: Community, tid: str, changes: dict[str, str]) -> None:
+        """changes: wire fields (TopicName, Introduction, ..., MuteAllMember); others kept."""
+        body = {"GroupId": c.gid, "TopicId": tid, **changes}
+        t = c.topics.get(tid)
+        code = (11000 if not c.topics_on else 10010 if t is None
+                else 10004 if not name_ok(changes.get("TopicName", "n"), TOPIC_NAME_MAX) else 0)
+        out = self.wire.api("modify_topic", body, code)
+        assert set(out) == {"ActionStatus", "ErrorCode", "ErrorInfo"}
+        if code == 0 and t is not None:
+            for k, v in changes.items():
+                if k == "MuteAllMember":
+                    t.mute = int(v == "On")
+                else:
+                    setattr(t, Topic.WIRE[k], v)
+
+    def modify_group(self, c: Community, name: str | None, enable: int | None,
+                     default: int | None) -> None:
+        """modify_group_base_info with the switch rules of spec 14.1 predicted."""
+        body: dict[str, Any] = {"GroupId": c.gid}
+        for k, v in (("Name", name), ("EnablePermission", enable), ("DefaultPermission", default)):
+            if v is not None:
+                body[k] = v
+        switch = c.enable if enable is None else enable
+        if name is not None and not name_ok(name, GROUP_NAME_MAX):
+            code = 10004
+        elif (enable is not None or default is not None) and not c.topics_on:
+            code = 10004
+        elif default is not None and switch != 1:
+            code = 10004
+        else:
+            code = 0
+        self.wire.api("modify_group_base_info", body, code)
+        if code == 0:
+            c.name = c.name if name is None else name
+            c.enable = switch
+            c.default = c.default if default is None else default
+
+    def read_group_info(self, filt: list[str] | None) -> None:
+        """get_group_info for every modelled community and one unknown ID."""
+        body: dict[str, Any] = {"GroupIdList": [*self.gids, "@TGS#_fgone"]}
+        if filt is not None:
+            body["ResponseFilter"] = {"GroupBaseInfoFilter": filt}
+        items = self.wire.api("get_group_info", body)["GroupInfo"]
+        assert [(i["GroupId"], i["ErrorCode"]) for i in items] == [
+            *((c.gid, 0) for c in self.comms), ("@TGS#_fgone", 10010)]
+        for c, item in zip(self.comms, items, strict=False):
+            full: dict[str, Any] = {"ErrorCode": 0, "ErrorInfo": "", "GroupId": c.gid,
+                                    "Type": "Community", "Name": c.name, "Introduction": "",
+                                    "Notification": "", "FaceUrl": "", "Owner_Account": ""}
+            if c.topics_on:
+                full.update(EnablePermission=c.enable, DefaultPermission=c.default)
+            keep = set(full) if filt is None else {"ErrorCode", "ErrorInfo", "GroupId", *filt}
+            assert item == {k: v for k, v in full.items() if k in keep}, (c, filt)
 
     def destroy_topics(self, c: Community, tids: list[str]) -> None:
         out = self.wire.api("destroy_topic", {"GroupId": c.gid, "TopicIdList": tids})
@@ -628,8 +749,24 @@ class Model:
             out = self.wire.api("get_topic", {"GroupId": c.gid, "From_Account": DEV_ADMIN},
                                 0 if c.topics_on else 11000)
             if c.topics_on:
-                assert [(t["TopicInfo"]["TopicId"], t["TopicInfo"]["TopicName"])
-                        for t in out["TopicInfo"]] == list(c.topics.items())
+                got = [(t["ErrorCode"], t["TopicInfo"]["TopicId"], t["TopicInfo"]["GroupID"],
+                        tuple(t["TopicInfo"][f] for f in (*Topic.WIRE, "ShutUpAllFlag")))
+                       for t in out["TopicAndSelfInfo"]]
+                assert got == [(0, tid, c.gid, t.wire()) for tid, t in c.topics.items()]
+        self.read_group_info(None)
+        # every modelled community is listed once, in pages of either size
+        listed: list[str] = []
+        nxt, total, limit = 0, -1, (10000, 97)[k % 2]
+        while True:
+            out = self.wire.api("get_appid_group_list",
+                                {"Limit": limit, "Next": nxt, "GroupType": "Community"})
+            assert len(out["GroupIdList"]) <= limit
+            listed += [g["GroupId"] for g in out["GroupIdList"]]
+            total, nxt = out["TotalCount"], out["Next"]
+            if nxt == 0:
+                break
+        assert len(listed) == total == len(set(listed))
+        assert set(self.gids) <= set(listed)
 
 
 class Fuzzer:
@@ -697,7 +834,7 @@ class Fuzzer:
         """1-4 MB strings in fields, 10 000-entry lists, and bodies over the cap."""
         c = data.draw(st.sampled_from(self.model.comms))
         size = data.draw(st.integers(1 << 20, CAP - 4096))
-        pick = next(self.salt) % 6
+        pick = next(self.salt) % 7
         gid, pg = c.gid, PG_IDS[0]
         q = self.wire.valid_query()
         if pick == 0:  # over the cap: refused before parsing
@@ -722,6 +859,10 @@ class Fuzzer:
                     "MemberList": [{"Member_Account": "u9"}] * n}
             req = Request("add_permission_group_member", json.dumps(body).encode(), q,
                           GROUP_SVC, expect=frozenset({10004, 110006}), label="10k members")
+        elif pick == 5:
+            body = {"GroupIdList": [gid] * data.draw(st.integers(51, 10_000))}
+            req = Request("get_group_info", json.dumps(body).encode(), q, GROUP_SVC,
+                          expect=frozenset({10004}), label="10k group IDs")
         else:
             body = {"GroupId": SCRATCH, "From_Account": "x" * size, "TopicIdList": ["t"] * 10_000}
             req = Request("get_topic", json.dumps(body).encode(), q, TOPIC_SVC,
@@ -791,7 +932,7 @@ class EmulatorFuzz(RuleBasedStateMachine):
         c = self.model.comms[0]
         tid = data.draw(st.sampled_from(self.custom_topics()))
         self.model.destroy_topics(c, [tid])
-        self.model.create_topic(c, tid.rsplit("@TOPIC#_", 1)[1], data.draw(NAMES))
+        self.model.create_topic(c, tid.rsplit("@TOPIC#_", 1)[1], data.draw(SHORT_NAMES))
 
     @rule(data=st.data(), op=st.sampled_from(["add", "set", "delete"]))
     def change_topic_perms(self, data: st.DataObject, op: str) -> None:
@@ -816,7 +957,32 @@ class EmulatorFuzz(RuleBasedStateMachine):
     def create_topic(self, data: st.DataObject) -> None:
         c = self.community(data)
         suffix = data.draw(st.none() | st.sampled_from(["t0", "t1", "t2", "t3"]))
-        self.model.create_topic(c, suffix, data.draw(NAMES))
+        profile = data.draw(st.dictionaries(st.sampled_from(list(Topic.WIRE)[1:]),
+                                            PROFILE_TEXT, max_size=4))
+        self.model.create_topic(c, suffix, data.draw(SHORT_NAMES), profile)
+
+    @rule(data=st.data())
+    def modify_topic(self, data: st.DataObject) -> None:
+        """Omitted fields keep their values; an unknown topic or a long name changes nothing."""
+        c = self.community(data)
+        changes = data.draw(st.fixed_dictionaries({}, optional={
+            "TopicName": SHORT_NAMES, "Introduction": PROFILE_TEXT,
+            "Notification": PROFILE_TEXT, "FaceUrl": PROFILE_TEXT, "CustomString": PROFILE_TEXT,
+            "MuteAllMember": st.sampled_from(["On", "Off"])}))
+        self.model.modify_topic(c, data.draw(self.model.topic_choices(c)), changes)
+
+    @rule(data=st.data())
+    def modify_group(self, data: st.DataObject) -> None:
+        """The permission-group switch and default permission, with their rules."""
+        c = self.community(data)
+        self.model.modify_group(c, data.draw(st.none() | SHORT_NAMES),
+                                data.draw(st.none() | st.sampled_from([0, 1])),
+                                data.draw(st.none() | PERMISSIONS))
+
+    @rule(data=st.data())
+    def read_group_info(self, data: st.DataObject) -> None:
+        filt = data.draw(st.none() | st.lists(st.sampled_from(FILTER_NAMES), max_size=4))
+        self.model.read_group_info(filt)
 
     @precondition(lambda self: self.model.comms and self.model.comms[0].topics)
     @rule(data=st.data())
@@ -831,8 +997,14 @@ class EmulatorFuzz(RuleBasedStateMachine):
         """Destroy a community and create it again under the same ID: everything goes."""
         c = self.community(data)
         self.wire.api("destroy_group", {"GroupId": c.gid})
-        self.wire.api("create_group", {"Type": "Community", "Name": "again", "GroupId": c.gid,
-                                       "SupportTopic": int(c.topics_on)})
+        body = {"Type": "Community", "Name": "again", "GroupId": c.gid,
+                "SupportTopic": int(c.topics_on)}
+        c.enable, c.default = 0, 0
+        if c.topics_on and data.draw(st.booleans()):  # switched on from the start
+            c.enable, c.default = 1, data.draw(PERMISSIONS)
+            body.update(EnablePermission=1, DefaultPermission=c.default)
+        self.wire.api("create_group", body)
+        c.name = "again"
         c.topics.clear()
         c.pgs.clear()
 
@@ -901,13 +1073,22 @@ def poisoned(draw: st.DrawFn, c: Community, salt: int) -> tuple[str, dict[str, A
     elif command in ("add_permission_group_member", "delete_permission_group_member"):
         base.update(PermissionGroupId=pg, MemberList=[{"Member_Account": "u0"}])
     elif command == "create_topic":
-        base["TopicName"] = "t"
+        base.update(TopicName="t", Introduction="i", Notification="n", FaceUrl="f",
+                    CustomString="c")
+    elif command == "modify_topic":
+        base.update(TopicId=tids[0], TopicName="t", Introduction="i", Notification="n",
+                    FaceUrl="f", CustomString="c", MuteAllMember="On")
+    elif command == "modify_group_base_info":
+        base.update(Name="n", Introduction="i", Notification="n", FaceUrl="f",
+                    EnablePermission=1, DefaultPermission=64)
     elif command == "destroy_topic":
         base["TopicIdList"] = [tids[0]]
         cap = 10**9
-    optional = {"Permission", "CustomString"}
+    optional = {"Permission", "CustomString", "Introduction", "Notification", "FaceUrl"}
     if command == "modify_permission_group":
         optional.add("PermissionGroupName")
+    elif command in ("modify_topic", "modify_group_base_info"):
+        optional |= set(base) - {"GroupId", "TopicId"}
     target = sorted(base)[salt // len(WRITES) % len(base)]
     req = target not in optional  # null counts as absent: a poison only where required
     body = dict(base)
@@ -969,8 +1150,13 @@ def bad_string(name: str) -> st.SearchStrategy[str]:
         return st.sampled_from(["", "n" * 151, "\u4e2d" * 51])
     if name == "CustomString":
         return st.sampled_from(["c" * 3001, "\u4e2d" * 1001])
-    if name == "TopicName":
-        return st.sampled_from(["", "t" * 151])
+    if name in ("TopicName", "Name"):
+        return st.sampled_from(["", "t" * 31, "\u4e2d" * 10 + "x", "t" * 151])
+    if name in ("Introduction", "Notification", "FaceUrl"):
+        limit = {"Introduction": 240, "Notification": 300, "FaceUrl": 100}[name]
+        return st.sampled_from(["i" * (limit + 1), "\u4e2d" * (limit // 3 + 1)])
+    if name == "MuteAllMember":
+        return st.sampled_from(["", "on", "OFF", "Yes"])
     return st.just("")
 
 

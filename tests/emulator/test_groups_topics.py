@@ -29,27 +29,40 @@ def test_create_group_rules(api: Raw) -> None:
     api.fail("create_group", {"Type": "Community", "Name": "n", "GroupId": G}, 10021)
 
 
+def _topic_info(tid: str, name: str) -> dict:
+    """What get_topic reports for a topic created with only a name (spec §8.4 shape)."""
+    return {"TopicName": name, "GroupID": G, "FaceUrl": "", "TopicId": tid, "NextMsgSeq": 1,
+            "Notification": "", "Introduction": "", "LastMsgTime": 0, "ShutUpAllFlag": 0,
+            "CustomString": ""}
+
+
 def test_topics_create_get_destroy(api: Raw) -> None:
     api.community(G)
     custom = api.topic(G, "general", f"{G}@TOPIC#_general")
     gen = api.topic(G, "random")
     assert gen.startswith(f"{G}@TOPIC#_@TOPIC#")
     out = api.ok("get_topic", {"GroupId": G, "From_Account": "administrator"})
-    assert out["TopicInfo"] == [
-        {"TopicInfo": {"TopicId": custom, "TopicName": "general"}, "ErrorCode": 0,
-         "ErrorInfo": "ok"},
-        {"TopicInfo": {"TopicId": gen, "TopicName": "random"}, "ErrorCode": 0,
-         "ErrorInfo": "ok"}]
+    assert "TopicInfo" not in out
+    items = out["TopicAndSelfInfo"]
+    for item in items:
+        assert isinstance(item["TopicInfo"].pop("CreateTime"), int)
+    self_info = {"ShutUpTime": 0, "MsgSeq": 0, "MsgFlag": "AcceptAndNotify"}
+    assert items == [
+        {"ErrorCode": 0, "ErrorInfo": "ok", "TopicInfo": _topic_info(custom, "general"),
+         "SelfInfo": self_info},
+        {"ErrorCode": 0, "ErrorInfo": "ok", "TopicInfo": _topic_info(gen, "random"),
+         "SelfInfo": self_info}]
     out = api.ok("get_topic", {"GroupId": G, "From_Account": "x",
                                "TopicIdList": [gen, f"{G}@TOPIC#_none"]})
-    assert [i["ErrorCode"] for i in out["TopicInfo"]] == [0, 10010]
+    assert [i["ErrorCode"] for i in out["TopicAndSelfInfo"]] == [0, 10010]
+    assert out["TopicAndSelfInfo"][1]["TopicInfo"] == {"TopicId": f"{G}@TOPIC#_none"}
     api.fail("get_topic", {"GroupId": G}, 10004)
     out = api.ok("destroy_topic", {"GroupId": G, "TopicIdList": [custom, f"{G}@TOPIC#_none"]})
     assert out["DestroyResultItem"] == [
         {"ErrorCode": 0, "ErrorInfo": "ok", "TopicId": custom},
         {"ErrorCode": 10010, "ErrorInfo": "topic does not exist", "TopicId": f"{G}@TOPIC#_none"}]
     out = api.ok("get_topic", {"GroupId": G, "From_Account": "x"})
-    assert [i["TopicInfo"]["TopicId"] for i in out["TopicInfo"]] == [gen]
+    assert [i["TopicInfo"]["TopicId"] for i in out["TopicAndSelfInfo"]] == [gen]
 
 
 @pytest.mark.parametrize("tid", [
@@ -97,7 +110,7 @@ def test_destroy_group_cascades(api: Raw) -> None:
     # recreate with the same ID: nothing of the old group survives
     api.community(G)
     assert api.ok("get_permission_group", {"GroupId": G})["PermissionGroupInfoList"] == []
-    assert api.ok("get_topic", {"GroupId": G, "From_Account": "a"})["TopicInfo"] == []
+    assert api.ok("get_topic", {"GroupId": G, "From_Account": "a"})["TopicAndSelfInfo"] == []
     api.topic(G, "t", t)  # the topic ID is free again
     api.pg(G, "@PMG#_a")
     out = api.ok("get_permission_group_member_list", {"GroupId": G, "PermissionGroupId": "@PMG#_a"})

@@ -125,7 +125,7 @@ def test_persistence_and_idempotent_seed(tmp_path: Path) -> None:
     try:
         api = Raw(emu)
         out = api.ok("get_topic", {"GroupId": G, "From_Account": "a"})
-        assert [i["TopicInfo"]["TopicId"] for i in out["TopicInfo"]] == [T]
+        assert [i["TopicInfo"]["TopicId"] for i in out["TopicAndSelfInfo"]] == [T]
         api.pg(G, "@PMG#_keep", Permission=2**64 - 1, CustomString="\u4e2d")
         api.ok("add_permission_group_member", {"GroupId": G, "PermissionGroupId": "@PMG#_keep",
                                                "MemberList": [{"Member_Account": "alice"}]})
@@ -148,7 +148,7 @@ def test_persistence_and_idempotent_seed(tmp_path: Path) -> None:
                      {"GroupId": G, "PermissionGroupId": "@PMG#_keep"})
         assert out["TopicPermissionResultList"][0]["Permission"] == 127
         out = api.ok("get_topic", {"GroupId": G, "From_Account": "a"})
-        assert len(out["TopicInfo"]) == 1
+        assert len(out["TopicAndSelfInfo"]) == 1
     finally:
         emu.stop()
     store = Store(state)  # the generated-ID seed group is created once per fresh state
