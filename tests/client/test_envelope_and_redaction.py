@@ -65,6 +65,7 @@ def test_the_model_no_longer_assumes_success() -> None:
     (m.AddMemberResponse, "MemberList"),
     (m.GetMemberListResponse, "MemberList"),
     (m.DestroyTopicResponse, "DestroyResultItem"),
+    (m.GetGroupInfoResponse, "GroupInfo"),
 ])
 def test_result_fields(model: type[m.Envelope], field: str) -> None:
     ok = {"ActionStatus": "OK", "ErrorCode": 0}
@@ -80,8 +81,9 @@ def test_result_fields_of_creates_and_topics() -> None:
     assert m.CreatePermissionGroupResponse.missing_results(ok, (field,)) == [field]
     assert m.CreatePermissionGroupResponse.missing_results({**ok, field: ""}, (field,)) == [field]
     assert m.Envelope.missing_results(ok) == []
-    assert m.GetTopicResponse.missing_results(ok) == ["TopicInfo"]
-    assert m.GetTopicResponse.missing_results({**ok, "TopicList": []}) == []
+    assert m.GetTopicResponse.missing_results(ok) == ["TopicAndSelfInfo"]
+    assert m.GetTopicResponse.missing_results({**ok, "TopicInfo": []}) == ["TopicAndSelfInfo"]
+    assert m.GetTopicResponse.missing_results({**ok, "TopicAndSelfInfo": []}) == []
 
 
 # ------------------------------------------------------------------------ redaction

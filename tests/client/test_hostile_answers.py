@@ -208,7 +208,7 @@ RESULTS: dict[str, tuple[Callable[[TencentChatClient], Any], str]] = {
         lambda c: c.create_permission_group(GROUP, "n"), "PermissionGroupId"),
     "create_group (generated ID)": (lambda c: c.create_group("n"), "GroupId"),
     "create_topic (generated ID)": (lambda c: c.create_topic(GROUP, "n"), "TopicId"),
-    "get_topic": (lambda c: c.get_topics(GROUP), "TopicInfo"),
+    "get_topic": (lambda c: c.get_topics(GROUP), "TopicAndSelfInfo"),
     "destroy_topic": (lambda c: c.destroy_topics(GROUP, ["t"]), "DestroyResultItem"),
 }
 

@@ -1,9 +1,10 @@
 """Engine flows replayed against the real dynamic-provider plugin and the emulator.
 
 Every call is ordered as the engine orders it: Check -> Create for a new resource; Check ->
-Diff -> Update (or, for a replacement, Delete old and Create new) for a changed one; Read, then Diff with the
-refreshed outputs as olds, on refresh; Delete on destroy. State between steps is what the
-plugin returned (numbers come back as floats), never what the test thinks it should be.
+Diff -> Update (or, for a replacement, Delete old and Create new) for a changed one; Read,
+then Diff with the refreshed outputs as olds, on refresh; Delete on destroy. State between
+steps is what the plugin returned (numbers come back as floats), never what the test thinks
+it should be.
 """
 
 from __future__ import annotations

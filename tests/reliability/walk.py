@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import pulumi
 from pulumi_tencentchat import PermissionGroup, PermissionGroupMembers, TopicPermission
 from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.naming import auto_name
@@ -54,6 +55,10 @@ class TPSpec:
     pg: str
     topic_id: str
     permission: int
+    #: A resource leaving this slot in the same deployment: this one waits for it, as the
+    #: README advises (the engine orders independent resources as it likes, and a slot still
+    #: held by another stack's object is refused, not taken).
+    after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,10 +95,13 @@ class Program:
             made[s.name] = PermissionGroup(
                 s.name, group_id=self.group_id, permission_group_id=s.pg_id, name=s.title,
                 permission=s.permission, custom_string=s.custom_string or None)
+        tps: dict[str, TopicPermission] = {}
         for t in self.tps.values():
-            TopicPermission(t.name, group_id=self.group_id,
-                            permission_group_id=made[t.pg].permission_group_id,
-                            topic_id=t.topic_id, permission=t.permission)
+            waits = [tps[t.after]] if t.after in tps else []
+            tps[t.name] = TopicPermission(
+                t.name, group_id=self.group_id, permission_group_id=made[t.pg].permission_group_id,
+                topic_id=t.topic_id, permission=t.permission,
+                opts=pulumi.ResourceOptions(depends_on=waits) if waits else None)
         for m in self.members.values():
             PermissionGroupMembers(m.name, group_id=self.group_id,
                                    permission_group_id=made[m.pg].permission_group_id,
@@ -306,7 +314,7 @@ class Walker:
             pg, topic = self.rng.choice(pairs)
             p.tps[t.name] = replace(t, pg=pg, topic_id=topic)
             name = f"tp{self._next()}"
-            p.tps[name] = TPSpec(name, t.pg, t.topic_id, self.rng.randrange(128))
+            p.tps[name] = TPSpec(name, t.pg, t.topic_id, self.rng.randrange(128), after=t.name)
             return
         m = p.members[self.rng.choice(list(p.members))]
         p.members[m.name] = replace(m, pg=self.rng.choice(self._pgs_without_members(p)))

@@ -492,3 +492,20 @@ def test_delete_leaves_other_groups(provider: PermissionGroupProvider,
     provider.delete("id", outs)
     ids = [i.permission_group_id for i in raw.iter_permission_groups(GROUP_ID)]
     assert ids == ["@PMG#_keep"]
+
+
+def test_refresh_and_delete_read_values_that_break_todays_rules(
+        provider: PermissionGroupProvider, raw: TencentChatClient, community: Community) -> None:
+    # A name edited in the console (zero-width space) or written by an older release (a line
+    # break) breaks the input rules, but refresh must show it and delete must remove it.
+    inputs = checked(provider, pg_news(permission_group_id="@PMG#_odd", name="Mods"))
+    state = dict(provider.create(inputs).outs)
+    raw.modify_permission_group(GROUP_ID, "@PMG#_odd", name="Mo\u200bds")
+    read = provider.read(f"{GROUP_ID}/@PMG#_odd", state)
+    assert read.outs["name"] == "Mo\u200bds"
+    diff = provider.diff(read.id, read.outs, inputs)
+    assert diff.changes is True and diff.replaces == []
+
+    next_deployment()
+    provider.delete(read.id, {**read.outs, "name": "Mods\n"})
+    assert not [i for i in raw.get_permission_groups(GROUP_ID, ["@PMG#_odd"]).items if i.ok]

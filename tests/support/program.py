@@ -141,6 +141,10 @@ def run_program(
 
     def body() -> None:
         loop = asyncio.new_event_loop()
+        if monitor is not None:
+            # The replayed engine records a failed step itself; the SDK's futures that carried
+            # it would otherwise be reported again by asyncio when they are collected.
+            loop.set_exception_handler(lambda _loop, _context: None)
         asyncio.set_event_loop(loop)
         try:
             set_all_config(dict(config or {}), list(secret_keys))

@@ -23,7 +23,7 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationInfo
 from pydantic.functional_validators import BeforeValidator
 
 from . import _claims, _listings, _runtime
@@ -53,11 +53,34 @@ def holds_unknown(value: object) -> bool:
     return is_unknown(value)
 
 
+#: Validation context of values read back from state or the server, not from the program.
+STORED = {"stored": True}
+
+
+def text_rule(func: Callable[[Any], Any]) -> BeforeValidator:
+    """A text field's input rule: in full for inputs, leniently for stored values.
+
+    State written by an older release, or a value changed in the console, may break a rule
+    added since (a control character in a name, a padded account); refresh and delete must
+    still read it, so text (or a list of texts) read back with the ``STORED`` context is taken
+    as it is. Other fields keep a plain ``BeforeValidator``: their rules coerce wire forms.
+    """
+
+    def apply(value: Any, info: ValidationInfo) -> Any:
+        if info.context == STORED and (isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(item, str) for item in value))):
+            return value
+        return func(value)
+
+    apply.strict = func  # type: ignore[attr-defined]
+    return BeforeValidator(apply)
+
+
 def field_rule(model: type[BaseModel], field: str):
-    """The validation function attached to ``field`` of ``model`` (its BeforeValidator)."""
+    """The input rule of ``field`` of ``model`` (strict, as the program and check apply it)."""
     for meta in model.model_fields[field].metadata:
         if isinstance(meta, BeforeValidator):
-            return meta.func
+            return getattr(meta.func, "strict", meta.func)
     return lambda value: value
 
 
@@ -71,16 +94,19 @@ class ProviderError(Exception):
 
 
 def _write(method: Callable[..., Any]) -> Callable[..., Any]:
-    """``method`` (a write) run inside :func:`_listings.writing`; what it creates or updates
-    is then held by a live resource of this deployment (see ``_claims``)."""
+    """``method`` (a write) run inside :func:`_listings.writing` while holding the write locks
+    of the objects it touches; what it creates or updates is then held by a live resource of
+    this deployment (see ``_claims``)."""
 
     @functools.wraps(method)
     def write(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _listings.writing():
+        bags = [bag for bag in args if isinstance(bag, dict)]
+        touched = [i for bag in bags for i in self.identities(bag)]
+        with _claims.exclusive(touched), _listings.writing():
             result = method(self, *args, **kwargs)
-        outs = getattr(result, "outs", None)
-        if outs:
-            _claims.hold(self.identities(outs))
+            outs = getattr(result, "outs", None)
+            if outs:
+                _claims.hold(self.identities(outs))
         return result
 
     write.wraps_write = True  # type: ignore[attr-defined]
@@ -191,7 +217,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
     def args(self, props: dict[str, Any]) -> A:
         """Typed inputs from a property bag (state or checked inputs)."""
         fields = {k: props.get(k) for k in self.Args.model_fields if props.get(k) is not None}
-        return self.Args.model_validate(fields)  # type: ignore[return-value]
+        return self.Args.model_validate(fields, context=STORED)  # type: ignore[return-value]
 
     def comparable(self, name: str, value: Any) -> Any:
         """The form in which a field's old and new values are compared."""

@@ -21,18 +21,35 @@ kept, both learned from the engine's own calls:
 
 Within one deployment the engine never deletes an object a live resource created or kept, so
 nothing legitimate is skipped; a new process (the next deployment) starts empty.
+
+Writes to one object are serialised (:func:`exclusive`): the engine may run a resource that
+frees an object and one that takes it at the same time, and "is it held?" followed by a delete
+must not interleave with another resource's create of that object.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 
 Identity = tuple[Hashable, ...]
 
 _lock = threading.Lock()
 _held: set[Identity] = set()
 _ours: set[Identity] = set()
+_locks: dict[Identity, threading.RLock] = {}
+
+
+@contextmanager
+def exclusive(identities: Iterable[Identity]) -> Iterator[None]:
+    """Hold the write locks of these objects (taken in one order: no deadlock)."""
+    with _lock:
+        locks = [_locks.setdefault(i, threading.RLock()) for i in sorted(set(identities), key=repr)]
+    with ExitStack() as stack:
+        for lock in locks:
+            stack.enter_context(lock)
+        yield
 
 
 def hold(identities: Iterable[Identity]) -> None:
@@ -65,3 +82,4 @@ def forget_all() -> None:
     with _lock:
         _held.clear()
         _ours.clear()
+        _locks.clear()

@@ -31,8 +31,10 @@ from . import _claims, _listings
 from ._base import (
     GROUP_NOT_FOUND,
     PERMISSION_GROUP_NOT_FOUND,
+    STORED,
     BaseProvider,
     code_of,
+    text_rule,
 )
 from ._program import merge_args, prepare, read_existing, warn_undefined_bits
 
@@ -54,12 +56,12 @@ class PermissionGroupInputs(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    group_id: Annotated[str, BeforeValidator(v.group_id)]
-    permission_group_id: Annotated[str, BeforeValidator(v.permission_group_ref)]
-    name: Annotated[str, BeforeValidator(v.name)]
+    group_id: Annotated[str, text_rule(v.group_id)]
+    permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
+    name: Annotated[str, text_rule(v.name)]
     permission: Annotated[int, BeforeValidator(_permission)] = 0
-    custom_string: Annotated[str, BeforeValidator(v.custom_string)] = ""
-    adopt_existing: Annotated[bool, BeforeValidator(v.boolean)] = False
+    custom_string: Annotated[str, text_rule(v.custom_string)] = ""
+    adopt_existing: Annotated[bool, text_rule(v.boolean)] = False
 
 
 class PermissionGroupState(PermissionGroupInputs):
@@ -100,9 +102,8 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         return f"{a.group_id}/{a.permission_group_id}"
 
     def outputs(self, a: PermissionGroupInputs, member_count: int) -> dict[str, Any]:
-        state = PermissionGroupState(**a.model_dump(), member_count=member_count)
-        out = state.model_dump()
-        out["permission"] = to_wire(state.permission)
+        out = {**a.model_dump(), "member_count": int(member_count)}
+        out["permission"] = to_wire(a.permission)
         return out
 
     # -- create ---------------------------------------------------------------------------
@@ -226,10 +227,10 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         item = self._fetch(group_id, pg_id) if by_id else self._refreshed(group_id, pg_id)
         if item is None:
             return None
-        current = PermissionGroupInputs(
+        current = PermissionGroupInputs.model_validate(dict(
             group_id=group_id, permission_group_id=pg_id, name=item.name,
             permission=item.permission, custom_string=item.custom_string or "",
-            adopt_existing=bool(values.get("adopt_existing")))
+            adopt_existing=bool(values.get("adopt_existing"))), context=STORED)
         return self.outputs(current, item.member_count or 0)
 
     # -- update ---------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from typing import Annotated, Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
-from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
 from ._base import (
@@ -29,6 +28,7 @@ from ._base import (
     BaseProvider,
     code_of,
     is_unknown,
+    text_rule,
 )
 from ._claims import Identity
 from ._program import merge_args, prepare, read_existing
@@ -39,9 +39,9 @@ class PermissionGroupMembersInputs(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    group_id: Annotated[str, BeforeValidator(v.group_id)]
-    permission_group_id: Annotated[str, BeforeValidator(v.permission_group_ref)]
-    members: Annotated[list[str], BeforeValidator(v.members)]
+    group_id: Annotated[str, text_rule(v.group_id)]
+    permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
+    members: Annotated[list[str], text_rule(v.members)]
 
 
 class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs]):

@@ -36,6 +36,7 @@ from ._base import (
     TOPIC_PERMISSION_NOT_FOUND,
     BaseProvider,
     code_of,
+    text_rule,
 )
 from ._program import merge_args, prepare, read_existing, warn_undefined_bits
 
@@ -54,9 +55,9 @@ class TopicPermissionInputs(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    group_id: Annotated[str, BeforeValidator(v.group_id)]
-    permission_group_id: Annotated[str, BeforeValidator(v.permission_group_ref)]
-    topic_id: Annotated[str, BeforeValidator(v.topic_id)]
+    group_id: Annotated[str, text_rule(v.group_id)]
+    permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
+    topic_id: Annotated[str, text_rule(v.topic_id)]
     permission: Annotated[int, BeforeValidator(_permission)]
 
 
@@ -144,9 +145,12 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
                 raise self.fail(self.ident(a), "create", ValueError(
                     f"permission group {a.permission_group_id} already has a permission for "
                     f"topic {a.topic_id}: {describe(current, TopicPermissionBit)}, not the "
-                    f"declared {describe(a.permission, TopicPermissionBit)}. It was not created "
-                    "by this stack: remove it in the console, or declare that value and change "
-                    "it afterwards.")) from None
+                    f"declared {describe(a.permission, TopicPermissionBit)}, and nothing shows "
+                    "it belongs to this stack: another stack or the console may own it. If "
+                    "another resource of this stack leaves this topic in the same update, make "
+                    "this one wait for it (opts=pulumi.ResourceOptions(depends_on=[...])); "
+                    "otherwise remove it in the console, or declare that value and change it "
+                    "afterwards.")) from None
         return CreateResult(self.resource_id(a), self.outputs(a))
 
     def _refreshed(self, a: TopicPermissionInputs) -> int | None:
