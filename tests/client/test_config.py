@@ -122,3 +122,13 @@ def test_settings_are_frozen() -> None:
     s = load(BASE)
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen error type
         s.sdkappid = 1  # type: ignore[misc]
+
+
+def test_no_tencentchat_key_at_all_points_at_the_cli_version() -> None:
+    # Before CLI 3.139 a Python dynamic provider received no stack config at all.
+    with pytest.raises(ConfigError) as info:
+        load({"tencentchat-community:groupId": "@TGS#_dev"})
+    assert "Pulumi CLI" in str(info.value) and "3.139.0" in str(info.value)
+    with pytest.raises(ConfigError) as partly:
+        load({"tencentchat:region": "singapore"})  # config arrived, the key is just missing
+    assert "3.139" not in str(partly.value)

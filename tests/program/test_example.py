@@ -1,8 +1,8 @@
 """The example program (examples/community) under mocks, with the dev stack's config.
 
-Pulumi.yaml at the repository root names the project and points ``main`` at the example;
-Pulumi.dev.yaml holds its stack config (loaded here as the CLI would hand it over: values as
-strings, structured values as JSON text).
+Pulumi.yaml at the repository root names the project, whose program (the root __main__.py)
+runs the example; Pulumi.dev.yaml holds its stack config (loaded as the CLI would hand it
+over: values as strings, structured values as JSON text).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pulumi_tencentchat import GroupPermission as G
 from pulumi_tencentchat import TopicPermissionBit as T
 from pulumi_tencentchat.naming import auto_name, is_auto_named
 
+from tests.support.launch import Project
 from tests.support.program import PROVIDER_KEY, RegisteredResources, run_program
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -26,16 +26,16 @@ TP_TYPE = "pulumi-python:dynamic/tencentchat:TopicPermission"
 MEMBERS_TYPE = "pulumi-python:dynamic/tencentchat:PermissionGroupMembers"
 
 
+PROJECT = Project.load(REPO_ROOT)
+
+
 def project() -> tuple[str, Path]:
-    settings = yaml.safe_load((REPO_ROOT / "Pulumi.yaml").read_text())
-    return settings["name"], REPO_ROOT / settings["main"] / "__main__.py"
+    return PROJECT.name, PROJECT.pwd / "__main__.py"
 
 
 def stack_config(stack: str) -> dict[str, str]:
     """``config:`` of Pulumi.<stack>.yaml as the engine passes it to the program."""
-    raw = yaml.safe_load((REPO_ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]
-    return {key: value if isinstance(value, str) else json.dumps(value)
-            for key, value in raw.items()}
+    return PROJECT.stack_config(stack)
 
 
 def run_main(main: Path) -> None:

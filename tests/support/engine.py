@@ -10,7 +10,8 @@ registration with the engine's steps, so outputs a dependent consumes are the pl
 Rules replayed:
 
 * One plugin process per command, configured with the whole stack config (the CLI starts its
-  plugins per deployment; ``target.go:40-72`` sends every key to dynamic providers).
+  plugins per deployment; ``target.go:40-72`` sends every key to dynamic providers); the
+  program sees the same config.
 * New resource: Check(olds={}) then Create. Existing: Check(olds=old inputs), Diff(olds=old
   outputs, news=checked inputs); DIFF_NONE is a same step unless the old state is pending
   replacement (``step_generator.go:1952``); replace when Diff names replace keys
@@ -405,6 +406,7 @@ class _Deployment:
                 n=len(self.snap.pending_creates)))
         try:
             run_program(program, project=self.stack.project, stack=self.stack.stack,
+                        config=self.stack.config, secret_keys=tuple(self.stack.secret_keys),
                         preview=self.preview, monitor=_EngineMonitor(self))
         except BaseException as exc:  # noqa: BLE001 - the failed step is the error
             self.fail(exc if self.outcome.error is None else self.outcome.error)

@@ -30,6 +30,7 @@ subdirectory plus a relative virtualenv runs the program but not the provider.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -64,6 +65,18 @@ class Project:
         runtime = doc.get("runtime") or {}
         options = runtime.get("options") if isinstance(runtime, dict) else None
         return cls(root, str(doc["name"]), str(doc.get("main") or ""), dict(options or {}))
+
+    def stack_config(self, stack: str) -> dict[str, str]:
+        """``Pulumi.<stack>.yaml``'s config as the engine hands it out: full keys, string
+        values, structured values as JSON text (``secure:`` values are not supported here)."""
+        doc = yaml.safe_load((self.root / f"Pulumi.{stack}.yaml").read_text()) or {}
+        config: dict[str, str] = {}
+        for key, value in (doc.get("config") or {}).items():
+            if isinstance(value, dict) and "secure" in value:
+                raise ValueError(f"{key} is a secure value: not supported by this helper")
+            full = key if ":" in key else f"{self.name}:{key}"
+            config[full] = value if isinstance(value, str) else json.dumps(value)
+        return config
 
     @property
     def pwd(self) -> Path:

@@ -152,15 +152,17 @@ def run_program(
                             monitor=monitor)
             # MockSettings leaves the SDK's set of outstanding output tasks at its shared
             # default: a program that failed would leave tasks of a closed loop there.
-            settings.SETTINGS.outputs = set()
+            settings.SETTINGS.outputs = type(settings.SETTINGS.outputs)()  # set or deque
             settings.SETTINGS.lock = threading.Lock()
 
-            async def program() -> None:
+            def program() -> None:
+                # Synchronous, like a program's __main__: older SDKs call it without awaiting.
                 value = fn()
                 if value is not None:
-                    outcome["result"] = await pulumi.Output.from_input(value).future()
+                    pulumi.Output.from_input(value).apply(
+                        lambda result: outcome.__setitem__("result", result))
 
-            _sync_await(run_pulumi_func(lambda: program()))
+            _sync_await(run_pulumi_func(program))
         except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
             outcome["error"] = exc
         finally:
