@@ -200,6 +200,7 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
             # A replacement whose create fails after the old object was deleted, then the
             # user reverts the change: the next up must bring the object back.
             changed = program.copy()
+            walker.begin_step()
             command = walker.identity_change(changed)
             if command is not None:
                 label = f"step {step} (replace_then_revert {command})"
@@ -210,6 +211,7 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
                 run.audit(program, label)
                 continue
         program = program.copy()
+        walker.begin_step()
         changes = [walker.mutate(program) for _ in range(rng.randint(1, 3))]
         run.steps.update(changes)
         label = f"step {step} ({', '.join(changes)})"

@@ -188,6 +188,9 @@ class Walker:
     pg_names: tuple[str, ...] = tuple(f"pg{i}" for i in range(7))
     max_pgs: int = 5
     _serial: int = 0
+    #: Topic-permission slots (pg, topic) left in the current step. Only a ``slot_reuse``
+    #: newcomer, which waits for the resource leaving, takes one in the same deployment.
+    _freed: set[tuple[str, str]] = field(default_factory=set)
 
     def _next(self) -> int:
         self._serial += 1
@@ -199,9 +202,27 @@ class Walker:
     def _custom_id(self, name: str) -> str:
         return f"@PMG#_{name}_v{self._next()}"
 
+    def begin_step(self) -> None:
+        """Start a new deployment's worth of changes."""
+        self._freed.clear()
+
     def _free_pairs(self, p: Program) -> list[tuple[str, str]]:
-        used = {(t.pg, t.topic_id) for t in p.tps.values()}
+        used = {(t.pg, t.topic_id) for t in p.tps.values()} | self._freed
         return [(pg, topic) for pg in p.pgs for topic in self.topics if (pg, topic) not in used]
+
+    def _leave(self, p: Program, gone: Iterable[TPSpec]) -> None:
+        """TPs removed from the program: their slots are freed, and a newcomer that waited
+        for one of them is dropped too (deletes run at the end of a deployment: a newcomer
+        cannot wait for them; a user splits that into two deployments)."""
+        names = set()
+        for t in gone:
+            self._freed.add((t.pg, t.topic_id))
+            names.add(t.name)
+        waiting = [t for t in p.tps.values() if t.after in names]
+        for t in waiting:
+            del p.tps[t.name]
+        if waiting:
+            self._leave(p, waiting)
 
     def _pgs_without_members(self, p: Program) -> list[str]:
         taken = {m.pg for m in p.members.values()}
@@ -256,7 +277,9 @@ class Walker:
     def pg_delete(self, p: Program) -> None:
         name = self.rng.choice(list(p.pgs))
         del p.pgs[name]
+        gone = [t for t in p.tps.values() if t.pg == name]
         p.tps = {k: t for k, t in p.tps.items() if t.pg != name}
+        self._leave(p, gone)
         p.members = {k: m for k, m in p.members.items() if m.pg != name}
 
     # topic permissions
@@ -275,10 +298,11 @@ class Walker:
         if not pairs:
             return
         pg, topic = self.rng.choice(pairs)
+        self._freed.add((t.pg, t.topic_id))
         p.tps[t.name] = replace(t, pg=pg, topic_id=topic)
 
     def tp_delete(self, p: Program) -> None:
-        p.tps.pop(self.rng.choice(list(p.tps)))
+        self._leave(p, [p.tps.pop(self.rng.choice(list(p.tps)))])
 
     # members
     def members_create(self, p: Program) -> None:
