@@ -656,10 +656,12 @@ class TencentChatClient:
         *,
         idempotent: bool = True,
         expect: Sequence[str] = (),
+        on_doubt: Callable[[], None] | None = None,
     ) -> R:
         """POST ``body`` to ``command`` with retries; return the parsed response.
 
-        ``expect`` names result fields this call needs beyond the model's ``RESULT_FIELDS``.
+        ``expect`` names result fields this call needs beyond the model's ``RESULT_FIELDS``;
+        ``on_doubt`` is called when an earlier attempt may have applied (see ``RetryPolicy``).
         """
         service = _SERVICES.get(command, GROUP_SERVICE)
         url = f"{self._base_url}/v4/{service}/{command}"
@@ -690,7 +692,8 @@ class TencentChatClient:
                     time.monotonic() - started,
                 )
 
-        return self._retry.run(attempt, idempotent=idempotent, command=command)
+        return self._retry.run(attempt, idempotent=idempotent, command=command,
+                               on_doubt=on_doubt)
 
     def _send(
         self,
@@ -944,10 +947,12 @@ class TencentChatClient:
         results: Callable[[R], list[Any]],
     ) -> m.BatchResult[Any]:
         collected: list[Any] = []
+        doubts: list[bool] = []
         for part in m.chunked(items, chunk):
-            response = self._call(command, build(part).to_wire(), response_model)
+            response = self._call(command, build(part).to_wire(), response_model,
+                                  on_doubt=lambda: doubts.append(True))
             collected.extend(results(response))
-        return m.BatchResult[Any](command=command, items=collected)
+        return m.BatchResult[Any](command=command, items=collected, doubtful=bool(doubts))
 
     # ------------------------------------------------------------ permission groups
 

@@ -572,6 +572,9 @@ class BatchResult(BaseModel, Generic[T]):
 
     command: str = ""
     items: list[T] = Field(default_factory=list)
+    #: An earlier attempt of a call may have applied (its answer was lost): an item reported
+    #: as already existing may be this call's own work.
+    doubtful: bool = False
 
     @property
     def failures(self) -> list[T]:

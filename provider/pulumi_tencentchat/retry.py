@@ -97,16 +97,26 @@ class RetryPolicy:
         *,
         idempotent: bool = True,
         command: str = "",
+        on_doubt: Callable[[], None] | None = None,
     ) -> T:
-        """Call ``attempt(attempt_number, seconds_left)`` until it succeeds or must stop."""
+        """Call ``attempt(attempt_number, seconds_left)`` until it succeeds or must stop.
+
+        When an attempt failed in a way that may have applied it (an answer lost after the
+        request was sent) and a later attempt ends the call, ``on_doubt`` is called (success)
+        or the raised exception carries ``after_doubtful_attempt = True`` (failure): a
+        conflict then may be this very call's own earlier attempt.
+        """
         start = self.clock()
         number = 0
+        doubtful = False
         while True:
             number += 1
             remaining = self.deadline - (self.clock() - start)
             try:
-                return attempt(number, remaining)
+                result = attempt(number, remaining)
             except Exception as exc:
+                if doubtful:
+                    exc.after_doubtful_attempt = True  # type: ignore[attr-defined]
                 if not should_retry(exc, idempotent):
                     raise
                 if number >= self.max_attempts:
@@ -121,5 +131,10 @@ class RetryPolicy:
                     log.debug("%s: giving up, deadline of %.1fs reached (next wait %.2fs)",
                               command, self.deadline, delay)
                     raise
+                doubtful = doubtful or not certainly_not_applied(exc)
                 log.debug("%s: attempt %d failed, retrying in %.2fs", command, number, delay)
                 self.sleep(delay)
+            else:
+                if doubtful and on_doubt is not None:
+                    on_doubt()
+                return result

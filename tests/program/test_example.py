@@ -108,7 +108,7 @@ def test_example_topic_permissions_and_members(dev: RegisteredResources) -> None
     for resource, (group, topic, permission) in expected.items():
         assert inputs(dev, resource) == {
             "group_id": config[f"{name}:groupId"], "permission_group_id": pg_ids[group],
-            "topic_id": topic, "permission": int(permission)}, resource
+            "topic_id": topic, "permission": int(permission), "adopt_existing": False}, resource
     assert inputs(dev, "moderator-accounts") == {
         "group_id": config[f"{name}:groupId"], "permission_group_id": pg_ids["moderators"],
         "members": json.loads(config[f"{name}:moderators"])}

@@ -124,7 +124,7 @@ def test_type_tokens_and_snake_case_inputs() -> None:
         "custom_string": "tier=staff", "adopt_existing": True}
     assert inputs(registered.by_name("mods-general")) == {
         "group_id": GROUP, "permission_group_id": "@PMG#_mods", "topic_id": TOPIC,
-        "permission": 64}
+        "permission": 64, "adopt_existing": False}
     assert inputs(registered.by_name("mods-members")) == {
         "group_id": GROUP, "permission_group_id": "@PMG#_mods", "members": ["alice", "bob"]}
     # The blob is the only secret input.
@@ -399,3 +399,59 @@ def test_blob_does_not_depend_on_config_or_stack() -> None:
         secret_keys=("tencentchat:secretKey",)).provider_blob
     assert configured == plain
     assert b"not-in-the-blob" not in base64.b64decode(plain)
+
+
+# -- member lists that share an account ----------------------------------------------------------
+
+
+def two_lists(first: list[str], second: list[str], *, shared_output: bool,
+              same_group: bool = True) -> Callable[[], None]:
+    from pulumi_tencentchat import PermissionGroup, PermissionGroupMembers
+
+    def program() -> None:
+        mods = PermissionGroup("mods", group_id=GROUP, name="Mods",
+                               permission_group_id="@PMG#_mods")
+        other = PermissionGroup("other", group_id=GROUP, name="Other",
+                                permission_group_id="@PMG#_other")
+        pg_a = mods.permission_group_id if shared_output else "@PMG#_mods"
+        pg_b = (mods.permission_group_id if shared_output else "@PMG#_mods") if same_group \
+            else other.permission_group_id
+        PermissionGroupMembers("crew", group_id=GROUP, permission_group_id=pg_a, members=first)
+        PermissionGroupMembers("more-crew", group_id=GROUP, permission_group_id=pg_b,
+                               members=second)
+    return program
+
+
+@pytest.mark.parametrize("shared_output", [False, True], ids=["plain-ids", "same-output"])
+def test_two_member_lists_of_one_group_sharing_an_account_fail_at_construction(
+        shared_output: bool) -> None:
+    with pytest.raises(ValueError) as info:
+        run_program(two_lists(["alice", "bob"], ["carol", "bob"], shared_output=shared_output))
+    text = str(info.value)
+    assert "'more-crew'" in text and "'crew'" in text and "bob" in text
+    assert "alice" not in text and "carol" not in text
+
+
+def test_outputs_that_resolve_to_one_group_are_checked_before_registration() -> None:
+    # Two different Outputs naming the same group: the clash shows when they resolve, and the
+    # second list's members input waits for the check, so it is never registered.
+    from pulumi_tencentchat import PermissionGroup, PermissionGroupMembers
+
+    def program() -> None:
+        mods = PermissionGroup("mods", group_id=GROUP, name="Mods",
+                               permission_group_id="@PMG#_mods")
+        PermissionGroupMembers("crew", group_id=GROUP,
+                               permission_group_id=mods.permission_group_id, members=["bob"])
+        PermissionGroupMembers("more-crew", group_id=GROUP,
+                               permission_group_id=mods.permission_group_id.apply(str),
+                               members=["bob"])
+
+    with pytest.raises(Exception, match="already listed by PermissionGroupMembers 'crew'"):
+        run_program(program)
+
+
+def test_lists_of_different_groups_may_share_accounts() -> None:
+    registered = run_program(two_lists(["bob"], ["bob"], shared_output=True, same_group=False))
+    assert len(registered.of_type(MEMBERS_TYPE)) == 2
+    registered = run_program(two_lists(["alice"], ["bob"], shared_output=True))
+    assert len(registered.of_type(MEMBERS_TYPE)) == 2

@@ -46,6 +46,9 @@ from .walk import (
 GROUP_ID = "@TGS#_nothinglost"
 TOPICS = tuple(f"{GROUP_ID}@TOPIC#_t{i}" for i in range(4))
 ACCOUNTS = tuple(f"user{i:02d}" for i in range(12))
+OTHER_ACCOUNTS = tuple(f"guest{i:02d}" for i in range(8))
+#: The share of steps the second stack (``preview``, the same program's other stack) takes.
+SECOND_STACK_SHARE = 0.3
 
 SOAK_OPS = os.environ.get("TENCENTCHAT_SOAK_OPS")
 TARGET_OPS = int(SOAK_OPS or 500)
@@ -112,10 +115,23 @@ class Ledger:
 
 
 @dataclass
+class Actor:
+    """One stack of the shared community: its replayed engine, its user's edits, its program."""
+
+    name: str
+    engine: Engine
+    walker: Walker
+    program: Program
+
+    def custom_ids(self) -> list[str]:
+        return [s.pg_id for s in self.program.pgs.values() if s.pg_id]
+
+
+@dataclass
 class Run:
     """The walk's running totals."""
 
-    engine: Engine
+    actors: dict[str, Actor]
     ledger: Ledger
     raw: TencentChatClient
     rng: random.Random
@@ -123,19 +139,41 @@ class Run:
     reruns: int = 0
     #: Replace-then-revert steps whose first deployment failed as intended.
     reverted_failures: int = 0
+    #: Creates refused because another stack's object held the ID, and the user's answers.
+    refused: int = 0
+    adopted: int = 0
     given_up: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
 
-    def deploy(self, label: str, first: dict[str, Any], action: Callable[[], None]) -> None:
-        """Run ``action`` until it succeeds, as a user reruns a failed ``pulumi up``."""
+    @property
+    def total_ops(self) -> int:
+        return sum(a.engine.total_ops for a in self.actors.values())
+
+    def deploy(self, label: str, first: dict[str, Any], action: Callable[[], None],
+               actor: Actor | None = None) -> None:
+        """Run ``action`` until it succeeds, as a user reruns a failed ``pulumi up``; after an
+        ownership refusal the user first renames (another stack's ID) or adopts (their own
+        object whose create was lost beyond retries)."""
         seed = self.rng.randrange(2**31)
         for attempt in range(RERUN_CAP + 1):
             try:
                 self.ledger.run(first if attempt == 0 else BASE, seed + attempt, action)
                 return
-            except DeploymentFailed:
+            except DeploymentFailed as failed:
                 self.reruns += 1
+                if actor is not None:
+                    self.answer(actor, str(failed.error))
         self.given_up.append(label)
+
+    def answer(self, actor: Actor, text: str) -> None:
+        if "nothing shows it belongs to this stack" not in text:
+            return
+        others = {i for a in self.actors.values() if a is not actor for i in a.custom_ids()}
+        stolen = [i for i in others if f"permission group {i} already exists" in text]
+        if stolen and actor.walker.renamed_after_refusal(actor.program, stolen[0]):
+            self.refused += 1
+        elif actor.walker.adopted_after_loss(actor.program, text):
+            self.adopted += 1
 
     def attempt(self, settings: dict[str, Any], action: Callable[[], None]) -> bool:
         """Run ``action`` once; False when the deployment failed."""
@@ -145,8 +183,9 @@ class Run:
             return False
         return True
 
-    def audit(self, program: Program, label: str, **kwargs: Any) -> None:
-        found = audit(self.engine, program, Server.read(self.raw, GROUP_ID), **kwargs)
+    def audit(self, label: str, **kwargs: Any) -> None:
+        pairs = [(a.engine, a.program) for a in self.actors.values()]
+        found = audit(pairs, server=Server.read(self.raw, GROUP_ID), **kwargs)
         for bucket in ("duplicates", "orphans", "mismatches"):
             getattr(self.findings, bucket).extend(
                 f"after {label}: {text}" for text in getattr(found, bucket))
@@ -163,38 +202,53 @@ def raw(emulator: EmulatorProcess) -> Iterator[TencentChatClient]:
     client.close()
 
 
+def make_stack(emulator: EmulatorProcess, name: str) -> Stack:
+    return Stack(stack_config(emulator.url, **PLUGIN_CONFIG), secret_keys=SECRET_CONFIG_KEYS,
+                 stack=name, plugin_env=CLEAN_ENV, parallel=PARALLEL)
+
+
 @pytest.fixture
-def stack(emulator: EmulatorProcess) -> Iterator[Stack]:
-    yield Stack(stack_config(emulator.url, **PLUGIN_CONFIG), secret_keys=SECRET_CONFIG_KEYS,
-                plugin_env=CLEAN_ENV, parallel=PARALLEL)
+def stacks(emulator: EmulatorProcess) -> Iterator[dict[str, Stack]]:
+    """Two stacks of one program sharing the community, as dev and a preview stack do."""
+    yield {name: make_stack(emulator, name) for name in ("dev", "preview")}
     emulator.clear_faults()
 
 
 def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatClient,
-                                   stack: Stack, capsys: pytest.CaptureFixture) -> None:
+                                   stacks: dict[str, Stack],
+                                   capsys: pytest.CaptureFixture) -> None:
     rng = random.Random(SEED)
-    run = Run(Engine(stack), Ledger(emulator), raw, rng)
-    walker = Walker(random.Random(rng.randrange(2**31)), GROUP_ID, TOPICS, ACCOUNTS)
-    program = Program(GROUP_ID)
+    actors: dict[str, Actor] = {}
+    for name, stack in stacks.items():
+        walker = Walker(random.Random(rng.randrange(2**31)), GROUP_ID, TOPICS,
+                        ACCOUNTS if name == "dev" else OTHER_ACCOUNTS, stack=name,
+                        pg_names=tuple(f"{'' if name == 'dev' else 'b'}pg{i}" for i in range(7)))
+        actors[name] = Actor(name, Engine(stack), walker, Program(GROUP_ID))
+    actors["preview"].walker.others = actors["dev"].custom_ids
+    run = Run(actors, Ledger(emulator), raw, rng)
     step = 0
-    while run.engine.total_ops < TARGET_OPS:
+    while run.total_ops < TARGET_OPS:
         step += 1
+        actor = actors["preview"] if rng.random() < SECOND_STACK_SHARE else actors["dev"]
+        engine, walker, program = actor.engine, actor.walker, actor.program
         roll = rng.random()
         first = STORM if roll < 0.12 else RATE_LIMITED if roll < 0.22 else BASE
         special = rng.random()
+        tag = f"step {step} {actor.name}"
         if program.pgs and special < 0.1:
-            label = f"step {step} (refresh)"
+            label = f"{tag} (refresh)"
             run.steps["refresh"] += 1
-            run.deploy(label, first, run.engine.refresh)
-            run.audit(program, label, member_counts=True)
+            run.deploy(label, first, engine.refresh, actor)
+            run.audit(label, member_counts=engine)
             continue
         if program.pgs and special < 0.17:
             # pulumi up --replace: the engine replaces without asking Diff, create first.
             target = walker.forced_target(program)
-            label = f"step {step} (forced_replace {target})"
+            label = f"{tag} (forced_replace {target})"
             run.steps["forced_replace"] += 1
-            run.deploy(label, first, lambda p=program, t=target: run.engine.up(p, replace=[t]))
-            run.audit(program, label)
+            run.deploy(label, first, lambda p=program, t=target, e=engine: e.up(p, replace=[t]),
+                       actor)
+            run.audit(label)
             continue
         if program.pgs and special < 0.24:
             # A replacement whose create fails after the old object was deleted, then the
@@ -203,43 +257,50 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
             walker.begin_step()
             command = walker.identity_change(changed)
             if command is not None:
-                label = f"step {step} (replace_then_revert {command})"
+                label = f"{tag} (replace_then_revert {command})"
                 run.steps["replace_then_revert"] += 1
-                if not run.attempt(failing_create(command), lambda c=changed: run.engine.up(c)):
+                if not run.attempt(failing_create(command), lambda c=changed, e=engine: e.up(c)):
                     run.reverted_failures += 1
-                run.deploy(label, first, lambda p=program: run.engine.up(p))
-                run.audit(program, label)
+                run.deploy(label, first, lambda p=program, e=engine: e.up(p), actor)
+                run.audit(label)
                 continue
-        program = program.copy()
+        program = actor.program = program.copy()
         walker.begin_step()
-        changes = [walker.mutate(program) for _ in range(rng.randint(1, 3))]
+        if actor.name == "preview" and special < 0.45 and walker.steal(program):
+            changes = ["steal"]
+        else:
+            changes = [walker.mutate(program) for _ in range(rng.randint(1, 3))]
         run.steps.update(changes)
-        label = f"step {step} ({', '.join(changes)})"
-        run.deploy(label, first, lambda p=program: run.engine.up(p))
-        run.audit(program, label)
+        label = f"{tag} ({', '.join(changes)})"
+        run.deploy(label, first, lambda p=program, e=engine: e.up(p), actor)
+        run.audit(label)
 
-    run.steps["destroy"] += 1
-    run.deploy("destroy", BASE, run.engine.destroy)
-    empty = Program(GROUP_ID)
-    run.audit(empty, "destroy")
+    for actor in actors.values():
+        run.steps["destroy"] += 1
+        run.deploy(f"destroy {actor.name}", BASE, actor.engine.destroy)
+        actor.program = Program(GROUP_ID)
+        run.audit(f"destroy {actor.name}")
     leftover = Server.read(raw, GROUP_ID)
 
     ledger, f = run.ledger, run.findings
     faults = ledger.faults
     codes = " ".join(f"{code}:{n}" for code, n in sorted(ledger.errors_by_code.items()))
-    line = (f"nothing lost: seed={SEED} steps={step} ops={run.engine.total_ops} "
-            f"(failed {sum(run.engine.failed_ops.values())}) requests={ledger.requests} "
+    failed_ops = sum(sum(a.engine.failed_ops.values()) for a in actors.values())
+    line = (f"nothing lost: seed={SEED} stacks=2 steps={step} ops={run.total_ops} "
+            f"(failed {failed_ops}) requests={ledger.requests} "
             f"faults={ledger.faulted} ({ledger.rate:.1%}: error={faults['error']} [{codes}] "
             f"http_502={faults['http_502']} drop_response={faults['drop_response']}) "
             f"forced_replace={run.steps['forced_replace']} "
             f"replace_then_revert={run.steps['replace_then_revert']} "
             f"(failed first {run.reverted_failures}) slot_reuse={run.steps['slot_reuse']} "
+            f"steal={run.steps['steal']} (refused {run.refused}) adopted_own={run.adopted} "
             f"reruns={run.reruns} gave_up={len(run.given_up)} duplicates={len(f.duplicates)} "
             f"orphans={len(f.orphans)} mismatches={len(f.mismatches)}")
     with capsys.disabled():  # the headline figure belongs in the CI log, pass or fail
         print(f"\n{line}")
 
-    assert run.engine.total_ops >= TARGET_OPS
+    assert run.total_ops >= TARGET_OPS
+    assert run.refused == run.steps["steal"] > 0, line  # every steal was refused
     assert ledger.rate >= MIN_FAULT_RATE, line
     assert all(faults[kind] > 0 for kind in ("error", "http_502", "drop_response")), line
     assert ledger.errors_by_code[10002] > 0 and ledger.errors_by_code[60007] > 0, line
@@ -254,7 +315,7 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
     for kind in ("pg_create", "pg_update", "pg_replace", "pg_delete", "tp_create", "tp_update",
                  "tp_replace", "tp_delete", "members_create", "members_update",
                  "members_replace", "members_delete", "refresh", "forced_replace",
-                 "replace_then_revert", "slot_reuse"):
+                 "replace_then_revert", "slot_reuse", "steal"):
         assert run.steps[kind] > 0, (kind, dict(run.steps))
 
 
@@ -292,3 +353,22 @@ def test_the_audit_sees_duplicates_orphans_and_mismatches(raw: TencentChatClient
     for planted in ("server has ('Audited', 65, '')", "@PMG#_gone is still",
                     f"{spec.pg_id}/{TOPICS[1]} is still"):
         assert any(planted in text for text in found.mismatches), (planted, found.mismatches)
+
+
+def test_the_audit_sees_an_object_two_stacks_record(raw: TencentChatClient) -> None:
+    spec = PGSpec("pg0", "@PMG#_shared", "Shared", 64, "")
+    outs = {"group_id": GROUP_ID, "permission_group_id": spec.pg_id, "name": "Shared",
+            "permission": 64.0, "custom_string": "", "adopt_existing": False,
+            "member_count": 0.0}
+    pairs = []
+    for stack in ("dev", "preview"):
+        engine = Engine(Stack({}, stack=stack))
+        urn = f"urn:pulumi:{stack}::tencentchat-test::{PG_TYPE}::pg0"
+        engine.stack.snapshot.resources.append(
+            ResourceState(urn, PG_TYPE, f"{GROUP_ID}/{spec.pg_id}", outs, outs))
+        pairs.append((engine, Program(GROUP_ID, pgs={"pg0": spec})))
+    raw.create_permission_group(GROUP_ID, "Shared", permission=64,
+                                permission_group_id=spec.pg_id)
+    assert not audit(pairs[:1], server=Server.read(raw, GROUP_ID))
+    found = audit(pairs, server=Server.read(raw, GROUP_ID))
+    assert len(found.duplicates) == 1 and "recorded by both" in found.duplicates[0]

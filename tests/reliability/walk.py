@@ -41,10 +41,13 @@ class PGSpec:
     title: str
     permission: int
     custom_string: str
+    #: ``adopt_existing``: set by the user after a create of theirs was lost beyond retries.
+    adopt: bool = False
+    stack: str = DEFAULT_STACK
 
     @property
     def resolved_id(self) -> str:
-        return self.pg_id or auto_name(DEFAULT_PROJECT, DEFAULT_STACK, self.name)
+        return self.pg_id or auto_name(DEFAULT_PROJECT, self.stack, self.name)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class TPSpec:
     #: README advises (the engine orders independent resources as it likes, and a slot still
     #: held by another stack's object is refused, not taken).
     after: str | None = None
+    adopt: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,14 @@ class Program:
         for s in self.pgs.values():
             made[s.name] = PermissionGroup(
                 s.name, group_id=self.group_id, permission_group_id=s.pg_id, name=s.title,
-                permission=s.permission, custom_string=s.custom_string or None)
+                permission=s.permission, custom_string=s.custom_string or None,
+                adopt_existing=s.adopt)
         tps: dict[str, TopicPermission] = {}
         for t in self.tps.values():
             waits = [tps[t.after]] if t.after in tps else []
             tps[t.name] = TopicPermission(
                 t.name, group_id=self.group_id, permission_group_id=made[t.pg].permission_group_id,
-                topic_id=t.topic_id, permission=t.permission,
+                topic_id=t.topic_id, permission=t.permission, adopt_existing=t.adopt,
                 opts=pulumi.ResourceOptions(depends_on=waits) if waits else None)
         for m in self.members.values():
             PermissionGroupMembers(m.name, group_id=self.group_id,
@@ -187,6 +192,9 @@ class Walker:
     accounts: tuple[str, ...]
     pg_names: tuple[str, ...] = tuple(f"pg{i}" for i in range(7))
     max_pgs: int = 5
+    stack: str = DEFAULT_STACK
+    #: Custom IDs another stack uses now (``steal`` declares one of them here).
+    others: Callable[[], list[str]] = lambda: []
     _serial: int = 0
     #: Topic-permission slots (pg, topic) left in the current step. Only a ``slot_reuse``
     #: newcomer, which waits for the resource leaving, takes one in the same deployment.
@@ -200,7 +208,8 @@ class Walker:
         return tuple(self.rng.sample(self.accounts, self.rng.randint(1, 4)))
 
     def _custom_id(self, name: str) -> str:
-        return f"@PMG#_{name}_v{self._next()}"
+        prefix = "" if self.stack == DEFAULT_STACK else f"{self.stack}_"
+        return f"@PMG#_{prefix}{name}_v{self._next()}"
 
     def begin_step(self) -> None:
         """Start a new deployment's worth of changes."""
@@ -259,7 +268,8 @@ class Walker:
         name = self.rng.choice([n for n in self.pg_names if n not in p.pgs])
         custom = self._custom_id(name) if self.rng.random() < 0.5 else None
         p.pgs[name] = PGSpec(name, custom, f"{name} team {self._next()}",
-                             self.rng.randrange(2048), self.rng.choice(["", f"cs{self._next()}"]))
+                             self.rng.randrange(2048), self.rng.choice(["", f"cs{self._next()}"]),
+                             stack=self.stack)
 
     def pg_update(self, p: Program) -> None:
         s = p.pgs[self.rng.choice(list(p.pgs))]
@@ -357,6 +367,41 @@ class Walker:
             return "add_topic_permission_group"
         return None
 
+    def steal(self, p: Program) -> bool:
+        """Declare a permission group with a custom ID another stack uses (same program, two
+        stacks): the create must be refused, the other stack's group untouched."""
+        victims = [i for i in self.others() if i not in {s.pg_id for s in p.pgs.values()}]
+        free = [n for n in self.pg_names if n not in p.pgs]
+        if not victims or not free or len(p.pgs) >= self.max_pgs:
+            return False
+        name = self.rng.choice(free)
+        p.pgs[name] = PGSpec(name, self.rng.choice(victims), f"{name} thief {self._next()}",
+                             self.rng.randrange(2048), "", stack=self.stack)
+        return True
+
+    def renamed_after_refusal(self, p: Program, pg_id: str) -> bool:
+        """The user's answer to "another stack may own it" for an ID that is not theirs: pick
+        another ID (never adopt someone else's object)."""
+        for s in list(p.pgs.values()):
+            if s.pg_id == pg_id:
+                p.pgs[s.name] = replace(s, pg_id=self._custom_id(s.name))
+                return True
+        return False
+
+    def adopted_after_loss(self, p: Program, text: str) -> bool:
+        """The user's answer to "another stack may own it" for their own object whose create
+        was lost beyond retries (the walk knows its own IDs): adopt it."""
+        for s in list(p.pgs.values()):
+            if s.pg_id and f"permission group {s.pg_id} already exists" in text:
+                p.pgs[s.name] = replace(s, adopt=True)
+                return True
+        for t in list(p.tps.values()):
+            pg = p.pgs[t.pg].resolved_id
+            if f"permission group {pg} already has a permission for topic {t.topic_id}" in text:
+                p.tps[t.name] = replace(t, adopt=True)
+                return True
+        return False
+
     def forced_target(self, p: Program) -> str:
         """A resource to replace with ``pulumi up --replace``."""
         return self.rng.choice([s.name for s in p.specs()])
@@ -417,23 +462,30 @@ class Server:
         return cls(pgs, tps, members, repeats)
 
 
-def audit(engine: Engine, program: Program, server: Server, *,
-          member_counts: bool = False) -> Findings:
+def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None = None,
+          server: Server | None = None, *, member_counts: bool | Engine = False) -> Findings:
     """Compare recorded state with the server, and with the program the last ``up`` applied.
 
+    ``engine`` may be a list of (engine, program) pairs: stacks sharing the community, whose
+    states together must account for every server object, none of them twice.
     ``member_counts``: also compare each group's recorded ``member_count`` (right after a
-    refresh, when it was just read).
+    refresh, when it was just read; an Engine: only that stack's, the one refreshed).
     """
+    stacks = engine if isinstance(engine, list) else [(engine, program)]
+    counted = {id(r) for one, _prog in stacks for r in one.state.values()
+               if member_counts is True or member_counts is one}
+    assert server is not None
     f = Findings(duplicates=list(server.repeats))
-    f.mismatches += engine.drift
-    engine.drift.clear()
-    if engine.pending:
-        f.mismatches += [f"{r.urn} ({r.id}) still pending deletion" for r in engine.pending]
+    for one, _prog in stacks:
+        f.mismatches += one.drift
+        one.drift.clear()
+        f.mismatches += [f"{r.urn} ({r.id}) still pending deletion" for r in one.pending]
 
     rec_pgs: dict[str, ResourceState] = {}
     rec_tps: dict[tuple[str, str], ResourceState] = {}
     rec_members: dict[tuple[str, str], ResourceState] = {}
-    for r in engine.state.values():
+    deleted = set().union(*(one.deleted for one, _prog in stacks))
+    for r in [r for one, _prog in stacks for r in one.state.values()]:
         o = r.outputs
         if r.type == PG_TYPE:
             key: Any = o.get("permission_group_id")
@@ -461,7 +513,8 @@ def audit(engine: Engine, program: Program, server: Server, *,
                 r.outputs.get("custom_string") or "")
         if got != want:
             f.mismatches.append(f"{r.urn}: recorded {want}, server has {got}")
-        if member_counts and _int(r.outputs.get("member_count") or 0) != (item.member_count or 0):
+        if id(r) in counted and _int(r.outputs.get("member_count") or 0) != (
+                item.member_count or 0):
             f.mismatches.append(f"{r.urn}: recorded member_count {r.outputs.get('member_count')}, "
                                 f"server has {item.member_count}")
     for key, r in rec_tps.items():
@@ -475,11 +528,13 @@ def audit(engine: Engine, program: Program, server: Server, *,
             f.mismatches.append(f"{r.urn}: recorded member {key} is not on the server")
 
     # Server objects nobody records.
-    declared_pg_values = {(s.title, s.permission, s.custom_string) for s in program.pgs.values()}
+    declared_pg_values = {(s.title, s.permission, s.custom_string)
+                          for _one, prog in stacks for s in prog.pgs.values()}
+    group_id = stacks[0][1].group_id
     for pg_id, item in server.pgs.items():
         if pg_id in rec_pgs:
             continue
-        if (PG_TYPE, f"{program.group_id}/{pg_id}") in engine.deleted:
+        if (PG_TYPE, f"{group_id}/{pg_id}") in deleted:
             f.mismatches.append(f"deleted permission group {pg_id} is still on the server")
         elif (item.name, item.permission, item.custom_string or "") in declared_pg_values:
             f.duplicates.append(f"permission group {pg_id} duplicates a declared one")
@@ -488,15 +543,16 @@ def audit(engine: Engine, program: Program, server: Server, *,
     for (pg_id, topic), bits in server.tps.items():
         if (pg_id, topic) in rec_tps:
             continue
-        if (TP_TYPE, f"{pg_id}/{topic}") in engine.deleted:
+        if (TP_TYPE, f"{pg_id}/{topic}") in deleted:
             f.mismatches.append(f"deleted topic permission {pg_id}/{topic} is still on the server")
         else:
             f.orphans.append(f"topic permission {pg_id}/{topic} ({bits}) is owned by no resource")
     for pg_id, account in sorted(server.members - set(rec_members)):
         f.orphans.append(f"member {account} of {pg_id} is owned by no resource")
 
-    # The state is what the program declared (outputs echo the declared inputs).
-    f.mismatches += _program_vs_state(engine, program)
+    # Each state is what its program declared (outputs echo the declared inputs).
+    for one, prog in stacks:
+        f.mismatches += _program_vs_state(one, prog)
     return f
 
 

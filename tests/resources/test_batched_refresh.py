@@ -311,9 +311,10 @@ def test_create_and_update_never_use_listings(
     raw.create_permission_group(GROUP_ID, "Taken", permission=5,
                                 permission_group_id="@PMG#_taken")
     pg_state = dict(groups.create(checked(groups, pg_news(
-        permission_group_id="@PMG#_taken", name="Taken", permission=5.0))).outs)
+        permission_group_id="@PMG#_taken", name="Taken", permission=5.0,
+        adopt_existing=True))).outs)
     tp_news = {"group_id": GROUP_ID, "permission_group_id": "@PMG#_taken",
-               "topic_id": community.topics[0], "permission": 3.0}
+               "topic_id": community.topics[0], "permission": 3.0, "adopt_existing": True}
     raw.add_topic_permissions(GROUP_ID, "@PMG#_taken", {community.topics[0]: 3})
     tp = topics.create(checked(topics, tp_news))
     tp_state = dict(tp.outs)

@@ -269,16 +269,30 @@ def test_adopt_existing_server_generated_id(provider: PermissionGroupProvider,
     assert (item.name, item.permission) == ("Mods", 39)
 
 
-def test_identical_existing_is_our_lost_create(provider: PermissionGroupProvider,
-                                               calls: Calls, raw: TencentChatClient) -> None:
+def test_identical_existing_is_not_taken_without_proof(provider: PermissionGroupProvider,
+                                                       calls: Calls,
+                                                       raw: TencentChatClient) -> None:
+    # Another stack running the same program declares exactly these values: equal values
+    # prove nothing, so a custom ID that exists is refused, the object untouched.
     raw.create_permission_group(GROUP_ID, "Admins", permission=39, permission_group_id=PG)
-    inputs = checked(provider, pg_news())
     calls.mark()
-    result = provider.create(inputs)
-    assert result.id == f"{GROUP_ID}/{PG}"
+    with pytest.raises(ProviderError) as info:
+        provider.create(checked(provider, pg_news()))
+    assert "another stack or the console may own it" in str(info.value)
+    assert "adopt_existing=True" in str(info.value)
+    assert calls.commands() == {"create_permission_group": 1, "get_permission_group": 1}
+
+
+def test_existing_named_in_this_stacks_state_is_taken_over(
+        provider: PermissionGroupProvider, raw: TencentChatClient) -> None:
+    # This deployment's Check saw the ID in the stack's old inputs (e.g. --replace).
+    raw.create_permission_group(GROUP_ID, "Old", permission=1, permission_group_id=PG)
+    old = checked(provider, pg_news(name="Old", permission=1.0))
+    news = checked(provider, pg_news(), olds=old)
+    result = provider.create(news)
     assert result.outs["name"] == "Admins"
-    assert "modify_permission_group" not in calls.commands()
-    assert calls.since() == 2  # the failed create and the look-up
+    item = raw.get_permission_groups(GROUP_ID, [PG]).items[0]
+    assert (item.name, item.permission) == ("Admins", 39)
 
 
 def test_different_existing_without_adopt_fails(provider: PermissionGroupProvider,

@@ -15,6 +15,7 @@ from pulumi_tencentchat.resources.permission_group_members import (
 
 from tests.resources.conftest import Calls, Community
 from tests.resources.helpers import GROUP_ID, checked, failures, next_deployment
+from tests.support.emulator import EmulatorProcess
 
 PG = "@PMG#_crew"
 ID = f"{GROUP_ID}/{PG}/members"
@@ -328,3 +329,59 @@ def test_delete_after_permission_group_or_community_gone(
     provider.delete(ID, outs)
     raw.destroy_group(GROUP_ID)
     provider.delete(ID, outs)
+
+
+# -- failing part-way -------------------------------------------------------------------------
+
+
+def test_create_failing_part_way_undoes_the_batches_it_applied(
+        provider: PermissionGroupMembersProvider, raw: TencentChatClient,
+        emulator: EmulatorProcess) -> None:
+    # 250 accounts are 3 calls of 100; the second is refused (a non-retried code): the first
+    # batch's 100 accounts must not stay on the server, where no state would record them.
+    accounts = [f"user{i:03d}" for i in range(250)]
+    raw.add_permission_group_members(GROUP_ID, PG, ["user005"])  # someone else's: stays
+    original = TencentChatClient.add_permission_group_members
+    state = {"calls": 0}
+
+    def refuse_second(self: TencentChatClient, *args: Any) -> Any:
+        state["calls"] += 1
+        if state["calls"] == 2:
+            emulator.set_faults(commands=["add_permission_group_member"], fail_next=1,
+                                error_code=70001)
+        return original(self, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TencentChatClient, "add_permission_group_members", refuse_second)
+        with pytest.raises(ProviderError) as info:
+            provider.create(checked(provider, m_news(accounts)))
+    text = str(info.value)
+    assert "70001" in text and "were undone" in text
+    assert on_server(raw) == {"user005"}
+
+
+def test_an_undo_that_fails_says_what_is_left(provider: PermissionGroupMembersProvider,
+                                              raw: TencentChatClient,
+                                              emulator: EmulatorProcess) -> None:
+    accounts = [f"user{i:03d}" for i in range(150)]
+    original = TencentChatClient.add_permission_group_members
+    state = {"calls": 0}
+
+    def refuse_second(self: TencentChatClient, *args: Any) -> Any:
+        state["calls"] += 1
+        if state["calls"] == 2:  # the second batch and every removal fail
+            emulator.set_faults(commands=["add_permission_group_member",
+                                          "delete_permission_group_member"],
+                                fail_next=1000, error_code=10007)
+        return original(self, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TencentChatClient, "add_permission_group_members", refuse_second)
+        with pytest.raises(ProviderError) as info:
+            provider.create(checked(provider, m_news(accounts)))
+    emulator.clear_faults()
+    text = str(info.value)
+    assert "Not undone: 100 account(s) added and still there: user000" in text
+    assert "and 90 more" in text and "pulumi refresh" in text
+    assert len(text) < 1500
+    assert on_server(raw) == set(accounts[:100])

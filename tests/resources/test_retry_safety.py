@@ -105,13 +105,42 @@ def test_pg_create_absorbs_one_fault(community: Community, quick: EmulatorProces
 
 
 @pytest.mark.parametrize("pg_id", [PG, auto_name("proj", "dev", "retry")])
-def test_pg_create_rerun_takes_over_its_lost_create(community: Community, quick: EmulatorProcess,
-                                                    raw: TencentChatClient, pg_id: str) -> None:
+def test_pg_create_whose_answers_are_all_lost_finds_what_it_made(
+        community: Community, quick: EmulatorProcess, raw: TencentChatClient, pg_id: str) -> None:
+    # Every answer to the create is dropped after the work is done: the client gives up, and
+    # the provider looks once more within the same operation instead of reporting a failure.
     provider = PermissionGroupProvider()
     inputs = checked(provider, pg_news(permission_group_id=pg_id))
-    result = rerun_after_exhaustion(quick, "create_permission_group",
-                                    lambda: provider.create(inputs))
+    fault(quick, "create_permission_group", "dropped answer", times=1000)
+    result = provider.create(inputs)
+    assert injected(quick) >= 2  # the client retried before giving up
     assert result.id == f"{GROUP_ID}/{pg_id}"
+    assert pgs(raw) == {pg_id: ("Admins", 39, "")}
+
+
+@pytest.mark.parametrize(("pg_id", "ours"), [(PG, False),
+                                             (auto_name("proj", "dev", "retry"), True)])
+def test_pg_create_lost_beyond_the_operation_is_taken_over_only_by_its_name(
+        community: Community, quick: EmulatorProcess, raw: TencentChatClient, pg_id: str,
+        ours: bool) -> None:
+    # The look-up fails too, so the operation fails; the user reruns. An auto-name proves the
+    # object is this stack's; a custom ID does not (another stack may declare the same), so the
+    # rerun is refused until the user adopts it.
+    provider = PermissionGroupProvider()
+    inputs = checked(provider, pg_news(permission_group_id=pg_id))
+    quick.set_faults(commands=["create_permission_group", "get_permission_group"],
+                     fail_next=1000, **FAULTS["dropped answer"])
+    with pytest.raises(ProviderError):
+        provider.create(inputs)
+    quick.clear_faults()
+    next_deployment()
+    if ours:
+        assert provider.create(inputs).id == f"{GROUP_ID}/{pg_id}"
+    else:
+        with pytest.raises(ProviderError, match="adopt_existing=True"):
+            provider.create(inputs)
+        adopted = checked(provider, pg_news(permission_group_id=pg_id, adopt_existing=True))
+        assert provider.create(adopted).id == f"{GROUP_ID}/{pg_id}"
     assert pgs(raw) == {pg_id: ("Admins", 39, "")}
 
 
@@ -192,8 +221,10 @@ def test_tp_reruns_after_exhaustion(group: str, quick: EmulatorProcess,
                                     raw: TencentChatClient) -> None:
     provider = TopicPermissionProvider()
     inputs = tp_inputs(provider)
-    outs = dict(rerun_after_exhaustion(quick, "add_topic_permission_group",
-                                       lambda: provider.create(inputs)).outs)
+    # Every answer to the add is lost: the provider finds its work within the operation.
+    fault(quick, "add_topic_permission_group", "dropped answer", times=1000)
+    outs = dict(provider.create(inputs).outs)
+    quick.clear_faults()
     assert topic_permissions(raw) == {TOPIC_GENERAL: 24}
     news = tp_inputs(provider, 8.0)
     next_deployment()

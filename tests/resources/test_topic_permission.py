@@ -8,6 +8,7 @@ import pytest
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi_tencentchat.client import TencentChatClient
+from pulumi_tencentchat.naming import auto_name
 from pulumi_tencentchat.permissions import GroupPermission, TopicPermissionBit
 from pulumi_tencentchat.resources._base import ProviderError
 from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvider
@@ -60,7 +61,7 @@ def test_check_coerces_and_makes_no_call(provider: TopicPermissionProvider,
     calls.mark()
     inputs = checked(provider, tp_news())
     assert inputs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                      "topic_id": TOPIC_GENERAL, "permission": 24}
+                      "topic_id": TOPIC_GENERAL, "permission": 24, "adopt_existing": False}
     assert type(inputs["permission"]) is int
     assert calls.since() == 0
 
@@ -124,7 +125,7 @@ def test_check_lets_unknowns_through(provider: TopicPermissionProvider, calls: C
     calls.mark()
     news = {k: rpc.UNKNOWN for k in tp_news()}
     result = provider.check({}, news)
-    assert failures(result) == {} and dict(result.inputs) == news
+    assert failures(result) == {} and dict(result.inputs) == {**news, "adopt_existing": False}
     # A known topic with an unknown community: the cross-field rule waits.
     result = provider.check({}, tp_news(group_id=rpc.UNKNOWN, topic_id=OTHER_TOPIC))
     assert failures(result) == {}
@@ -147,7 +148,8 @@ def test_create_is_one_call_and_visible(provider: TopicPermissionProvider, calls
     assert calls.commands() == {"add_topic_permission_group": 1}
     assert result.id == ID
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                           "topic_id": TOPIC_GENERAL, "permission": 72}
+                           "topic_id": TOPIC_GENERAL, "permission": 72,
+                           "adopt_existing": False}
     assert on_server(raw) == 72
     assert on_server(raw, TOPIC_NEWS) is None
 
@@ -159,11 +161,26 @@ def test_create_large_permission(provider: TopicPermissionProvider,
     assert on_server(raw) == MAX
 
 
-def test_create_existing_identical_is_fine(provider: TopicPermissionProvider,
-                                           raw: TencentChatClient) -> None:
+def test_create_existing_identical_needs_proof_or_adoption(provider: TopicPermissionProvider,
+                                                           raw: TencentChatClient) -> None:
+    # Under a custom-ID permission group equal values prove nothing (another stack may
+    # declare the same): refused, then taken over with adopt_existing.
     raw.add_topic_permissions(GROUP_ID, PG, {TOPIC_GENERAL: 24})
-    result = provider.create(checked(provider, tp_news()))
-    assert result.id == ID and on_server(raw) == 24
+    with pytest.raises(ProviderError, match="adopt_existing=True"):
+        provider.create(checked(provider, tp_news()))
+    result = provider.create(checked(provider, tp_news(adopt_existing=True, permission=8.0)))
+    assert result.id == ID and on_server(raw) == 8
+    assert result.outs["adopt_existing"] is True
+
+
+def test_create_under_an_auto_named_group_takes_its_own_object(
+        provider: TopicPermissionProvider, raw: TencentChatClient) -> None:
+    # An auto-name contains the stack: a topic permission under it is this stack's.
+    pg = auto_name("proj", "dev", "mods")
+    raw.create_permission_group(GROUP_ID, "Mods", permission_group_id=pg)
+    raw.add_topic_permissions(GROUP_ID, pg, {TOPIC_GENERAL: 1})
+    result = provider.create(checked(provider, tp_news(permission_group_id=pg)))
+    assert result.outs["permission"] == 24 and on_server(raw, pg=pg) == 24
 
 
 def test_create_existing_different_fails_clearly(provider: TopicPermissionProvider,

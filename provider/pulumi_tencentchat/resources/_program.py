@@ -7,6 +7,8 @@ provider's ``check``; plain values are validated here so a typo fails before any
 from __future__ import annotations
 
 import inspect
+import threading
+import weakref
 from typing import Any
 
 import pulumi
@@ -99,3 +101,58 @@ def read_existing(cls: type[Any], provider: BaseProvider, resource_name: str,
     read_opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
     pulumi.dynamic.Resource.__init__(resource, provider, resource_name, outputs, read_opts)
     return resource
+
+
+# Accounts declared per permission group in this program, to refuse two member lists that
+# share an account: removing it from one would remove it from the server while the other
+# still lists it. Keyed by the program's root resource (one per program run).
+_declared_members: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], dict[str, str]]] = (
+    weakref.WeakKeyDictionary())
+_members_lock = threading.Lock()
+
+
+def _group_key(value: Any) -> Any:
+    """A plain ID as itself; an Output by identity (``mods.permission_group_id`` is one
+    object however often it is read, so two lists of one group meet here before it resolves)."""
+    return value if is_plain(value) else ("output", id(value))
+
+
+def _claim_accounts(resource_name: str, key: tuple[Any, ...], accounts: list[str]) -> None:
+    from ..validation import listed
+
+    root = pulumi.runtime.get_root_resource()
+    with _members_lock:
+        table = _declared_members.setdefault(root, {}) if root is not None else {}
+        owners = table.setdefault(key, {})
+        clash = sorted(a for a in set(accounts) if owners.get(a, resource_name) != resource_name)
+        if clash:
+            other = owners[clash[0]]
+            raise ValueError(
+                f"tencentchat:PermissionGroupMembers {resource_name!r}: members lists "
+                f"{listed(clash)}, already listed by PermissionGroupMembers {other!r} of the same "
+                "permission group. Each account must have one owner: removing it from one list "
+                "would remove it from the server while the other still lists it. Keep each "
+                "account in one PermissionGroupMembers resource.")
+        for account in accounts:
+            owners[account] = resource_name
+
+
+def claim_members(resource_name: str, group_id: Any, permission_group_id: Any,
+                  members: Any) -> Any:
+    """Refuse accounts another PermissionGroupMembers of this program lists for the same
+    permission group. Known values are checked now; when an ID or the list is an Output, the
+    check runs once it resolves and the members input waits for it (so a clash fails before
+    the resource is registered). Returns the members input to register."""
+    key = (_group_key(group_id), _group_key(permission_group_id))
+    if is_plain(members):
+        _claim_accounts(resource_name, key, list(members))
+        if is_plain(group_id) and is_plain(permission_group_id):
+            return members
+
+    def resolved(values: list[Any]) -> Any:
+        group, pg, accounts = values
+        if not is_plain(members) or (group, pg) != key:
+            _claim_accounts(resource_name, (group, pg), list(accounts or []))
+        return accounts
+
+    return pulumi.Output.all(group_id, permission_group_id, members).apply(resolved)

@@ -25,8 +25,9 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
+from ..errors import certainly_not_applied, is_transient
 from ..naming import auto_name, is_auto_named
-from ..permissions import GroupPermission, normalize_permission, to_wire
+from ..permissions import GroupPermission, describe, normalize_permission, to_wire
 from . import _claims, _listings
 from ._base import (
     GROUP_NOT_FOUND,
@@ -126,26 +127,48 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
                 custom_string=a.custom_string or None)
             return CreateResult(self.resource_id(a), self.outputs(a, 0))
         except ChatClientError as exc:
-            if code_of(exc) not in CREATE_CONFLICT_CODES:
-                raise self.fail(self.ident(a), "create", exc) from None
-            return self._resolve_existing(a, exc)
+            if code_of(exc) in CREATE_CONFLICT_CODES:
+                return self._resolve_existing(a, exc)
+            if is_transient(exc) and not certainly_not_applied(exc):
+                # The answer was lost and the retries ran out: this very call may have made
+                # the group. Look once more before reporting a failure.
+                existing = self._fetch(a.group_id, a.permission_group_id)
+                if existing is not None and self._same(existing, a):
+                    return CreateResult(self.resource_id(a),
+                                        self.outputs(a, existing.member_count or 0))
+            raise self.fail(self.ident(a), "create", exc) from None
+
+    @staticmethod
+    def _same(existing: PermissionGroupInfo, a: PermissionGroupInputs) -> bool:
+        return (existing.name, existing.permission, existing.custom_string or "") == (
+            a.name, a.permission, a.custom_string)
 
     def _resolve_existing(self, a: PermissionGroupInputs, original: Exception) -> CreateResult:
-        """The ID is (probably) taken: decide whether the object is ours to take over."""
+        """The ID is taken: take the group over only when something shows it is this stack's.
+
+        Shown by: ``adopt_existing``; an auto-name (it contains the project, stack and
+        resource name); this stack's state naming it (``_claims``, e.g. a forced replacement);
+        or this very call, whose earlier attempt's answer was lost, having made it with the
+        declared values. Identical values alone prove nothing: another stack running the same
+        program declares the same ones.
+        """
         existing = self._fetch(a.group_id, a.permission_group_id)
         if existing is None:
             raise self.fail(self.ident(a), "create", original) from None
-        same = (existing.name, existing.permission, existing.custom_string or "") == (
-            a.name, a.permission, a.custom_string)
-        ours = _claims.is_ours(self.identities(a.model_dump())[0])
-        if not (same or ours or a.adopt_existing or is_auto_named(a.permission_group_id)):
+        same = self._same(existing, a)
+        ours = (a.adopt_existing or is_auto_named(a.permission_group_id)
+                or _claims.is_ours(self.identities(a.model_dump())[0])
+                or (same and getattr(original, "after_doubtful_attempt", False)))
+        if not ours:
             raise self.fail(self.ident(a), "create", ValueError(
                 f"permission group {a.permission_group_id} already exists in community "
-                f"{a.group_id} with different settings (name {existing.name!r}, permission "
-                f"{existing.permission}). It was not created by this stack. To manage it here, "
-                "set adopt_existing=True (its settings will be updated to the declared ones; "
-                "consider also the resource option retain_on_delete=True), or choose another "
-                "permission_group_id.")) from None
+                f"{a.group_id} (name {existing.name!r}, permission "
+                f"{describe(existing.permission, GroupPermission)}), and nothing shows it "
+                "belongs to this stack: another stack or the console may own it. If this "
+                "stack made it in an update that failed, or you mean to manage it here, set "
+                "adopt_existing=True (its settings are then updated to the declared ones; "
+                "consider the resource option retain_on_delete=True too). If another stack "
+                "manages it, choose another permission_group_id.")) from None
         if not same:
             self._modify(a, existing)
         return CreateResult(self.resource_id(a), self.outputs(a, existing.member_count or 0))

@@ -31,7 +31,7 @@ from ._base import (
     text_rule,
 )
 from ._claims import Identity
-from ._program import merge_args, prepare, read_existing
+from ._program import claim_members, merge_args, prepare, read_existing
 
 
 class PermissionGroupMembersInputs(BaseModel):
@@ -99,43 +99,68 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
     def resource_id(a: PermissionGroupMembersInputs) -> str:
         return f"{a.group_id}/{a.permission_group_id}/members"
 
-    def _add(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
-        """Add ``accounts``; on a per-account failure undo this call's additions and raise."""
+    def _change(self, a: PermissionGroupMembersInputs, add: list[str], remove: list[str],
+                action: str) -> None:
+        """Remove ``remove``, then add ``add``, 100 accounts a call.
+
+        Removals go first so a change never grants more than the old or the new list. When a
+        call fails part-way, what this operation already did is undone (best effort, each undo
+        call retried like any), so no account is left that the state does not record; the
+        error says what the undo could not put back.
+        """
+        from ..client import MEMBER_CHUNK
         from ..errors import BatchItemError, ChatClientError, ItemFailure
+        from ..models import chunked
 
-        if not accounts:
-            return
+        client, group, pg = self.client(), a.group_id, a.permission_group_id
+        removed: list[str] = []
+        added: list[str] = []
         try:
-            result = self.client().add_permission_group_members(
-                a.group_id, a.permission_group_id, accounts)
+            for part in chunked(remove, MEMBER_CHUNK):
+                client.delete_permission_group_members(group, pg, part)
+                removed += part
+            for part in chunked(add, MEMBER_CHUNK):
+                result = client.add_permission_group_members(group, pg, part)
+                added += [i.member_account for i in result.items if i.result == 0]
+                failed = [i for i in result.items if i.result not in (0, ALREADY_MEMBER)]
+                if failed:
+                    raise BatchItemError("add_permission_group_member",
+                                         [ItemFailure(i.member_account, i.result) for i in failed])
         except ChatClientError as exc:
-            raise self.fail(self.ident(a), action, exc) from None
-        failed = [item for item in result.items if item.result not in (0, ALREADY_MEMBER)]
-        if failed:
-            added = [item.member_account for item in result.items if item.result == 0]
-            if added:  # leave nothing behind that the state will not record
-                self.client().delete_permission_group_members(
-                    a.group_id, a.permission_group_id, added)
-            raise self.fail(self.ident(a), action, BatchItemError(
-                "add_permission_group_member",
-                [ItemFailure(i.member_account, i.result) for i in failed])) from None
+            if action == "delete" and code_of(exc) in (GROUP_NOT_FOUND,
+                                                       PERMISSION_GROUP_NOT_FOUND):
+                return  # the permission group is gone, and its members with it
+            raise self.fail(self.ident(a), action, self._undo(a, exc, added, removed)) from None
 
-    def _remove(self, a: PermissionGroupMembersInputs, accounts: list[str], action: str) -> None:
+    def _undo(self, a: PermissionGroupMembersInputs, exc: Exception, added: list[str],
+              removed: list[str]) -> Exception:
+        """Take back ``added`` and put back ``removed``; the error to report."""
         from ..errors import ChatClientError
 
-        if not accounts:
-            return
-        try:
-            self.client().delete_permission_group_members(
-                a.group_id, a.permission_group_id, accounts)
-        except ChatClientError as exc:
-            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND) and action == "delete":
-                return  # the permission group is gone, and its members with it
-            raise self.fail(self.ident(a), action, exc) from None
+        client, group, pg = self.client(), a.group_id, a.permission_group_id
+        left: list[str] = []
+        for undo, accounts, what in ((client.delete_permission_group_members, added,
+                                      "added and still there"),
+                                     (client.add_permission_group_members, removed,
+                                      "removed and not restored")):
+            if not accounts:
+                continue
+            try:
+                undo(group, pg, accounts)
+            except ChatClientError as undo_exc:
+                left.append(f"{len(accounts)} account(s) {what}: {v.listed(accounts)} "
+                            f"(the undo failed: {undo_exc})")
+        if not left:
+            if added or removed:
+                return ChatClientError(f"{exc} (the {len(added) + len(removed)} account "
+                                       "change(s) made before it were undone)")
+            return exc
+        return ChatClientError(f"{exc}. Not undone: {'; '.join(left)}. Run `pulumi refresh` "
+                               "and `pulumi up` to settle them")
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         a = self.args(props)
-        self._add(a, list(a.members), "create")
+        self._change(a, list(a.members), [], "create")
         return CreateResult(self.resource_id(a), a.model_dump())
 
     id_format = ("'<group_id>/<permission_group_id>/members', e.g. "
@@ -173,14 +198,13 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         old, new = self.args(olds), self.args(news)
         before = set(old.members)
         after = set(new.members)
-        self._add(new, [m for m in new.members if m not in before], "update")
-        self._remove(new, self._unheld(new, [m for m in old.members if m not in after]),
-                     "update")
+        self._change(new, [m for m in new.members if m not in before],
+                     self._unheld(new, [m for m in old.members if m not in after]), "update")
         return UpdateResult(new.model_dump())
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         a = self.args(props)
-        self._remove(a, self._unheld(a, list(a.members)), "delete")
+        self._change(a, [], self._unheld(a, list(a.members)), "delete")
 
 
 @dataclass
@@ -209,6 +233,8 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
         provider = PermissionGroupMembersProvider()
         props = prepare(provider, resource_name, props,
                         ("group_id", "permission_group_id", "members"))
+        props["members"] = claim_members(resource_name, props["group_id"],
+                                         props["permission_group_id"], props["members"])
         super().__init__(provider, resource_name, props, opts)
 
     @classmethod

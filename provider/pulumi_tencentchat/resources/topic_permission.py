@@ -6,6 +6,7 @@
 | permission_group_id  | PermissionGroupId  | replace   |
 | topic_id             | TopicId            | replace   |
 | permission           | Permission         | update    |
+| adopt_existing       | (create behaviour) | state only|
 
 Create is add_topic_permission_group, update set_topic_permission_group, delete
 delete_topic_permission_group, read get_topic_permission_group: one call each. During a refresh,
@@ -23,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
+from ..naming import is_auto_named
 from ..permissions import (
     TopicPermissionBit,
     describe,
@@ -59,6 +61,7 @@ class TopicPermissionInputs(BaseModel):
     permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
     topic_id: Annotated[str, text_rule(v.topic_id)]
     permission: Annotated[int, BeforeValidator(_permission)]
+    adopt_existing: Annotated[bool, text_rule(v.boolean)] = False
 
 
 class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
@@ -67,7 +70,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     kind = "TopicPermission"
     Args = TopicPermissionInputs
     replace_fields = ("group_id", "permission_group_id", "topic_id")
-    update_fields = ("permission",)
+    update_fields = ("permission", "adopt_existing")
 
     def to_wire(self, name: str, value: Any) -> Any:
         return to_wire(value) if name == "permission" else value
@@ -114,43 +117,64 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
                 raise self.fail(self.ident(a), action, _item_error(item)) from None
         return None
 
-    def _write(self, a: TopicPermissionInputs, method: str, action: str) -> int:
-        """Call add/set for this one topic; return the per-item code (0 = done)."""
+    def _write(self, a: TopicPermissionInputs, method: str, action: str,
+               wrap: bool = True) -> tuple[int, bool]:
+        """Call add/set for this one topic: (the per-item code, 0 = done; whether an earlier
+        attempt's answer was lost, so "already there" may be this call's own work).
+
+        A failed call raises the client's error as it is when ``wrap`` is False.
+        """
         from ..errors import ChatClientError
 
         try:
             result = getattr(self.client(), method)(
                 a.group_id, a.permission_group_id, {a.topic_id: a.permission})
         except ChatClientError as exc:
+            if not wrap:
+                raise
             raise self.fail(self.ident(a), action, exc) from None
         for item in result.items:
             if item.topic_id == a.topic_id or len(result.items) == 1:
-                return item.error_code
-        return 0
+                return item.error_code, result.doubtful
+        return 0, result.doubtful
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        from ..errors import ChatClientError, certainly_not_applied, is_transient
+
         a = self.args(props)
-        code = self._write(a, "add_topic_permissions", "create")
-        if code != 0:
-            # Probably there already (a lost create, or someone else's): look before failing.
-            current = self._current(a, "create")
-            if current is None:
+        try:
+            code, doubtful = self._write(a, "add_topic_permissions", "create", wrap=False)
+        except ChatClientError as exc:
+            # The answer was lost and the retries ran out: this very call may have added it.
+            if is_transient(exc) and not certainly_not_applied(exc) and \
+                    self._current(a, "create") == a.permission:
+                return CreateResult(self.resource_id(a), self.outputs(a))
+            raise self.fail(self.ident(a), "create", exc) from None
+        if code == 0:
+            return CreateResult(self.resource_id(a), self.outputs(a))
+        current = self._current(a, "create")
+        if current is None:  # not there after all: the add failed for its own reason
+            raise self.fail(self.ident(a), "create", _code_error(code)) from None
+        # There already. Taken over only when something shows it is this stack's: adoption,
+        # a permission group whose auto-name contains this stack, this stack's state naming
+        # it (``_claims``), or this very call having made it (an earlier answer was lost).
+        ours = (a.adopt_existing or is_auto_named(a.permission_group_id)
+                or _claims.is_ours(self.identities(props)[0])
+                or (doubtful and current == a.permission))
+        if not ours:
+            raise self.fail(self.ident(a), "create", ValueError(
+                f"permission group {a.permission_group_id} already has a permission for "
+                f"topic {a.topic_id}: {describe(current, TopicPermissionBit)} (declared: "
+                f"{describe(a.permission, TopicPermissionBit)}), and nothing shows it belongs "
+                "to this stack: another stack or the console may own it. If "
+                "another resource of this stack leaves this topic in the same update, make "
+                "this one wait for it (opts=pulumi.ResourceOptions(depends_on=[...])). If this "
+                "stack made it in an update that failed, or you mean to manage it here, set "
+                "adopt_existing=True (the declared permission then replaces it).")) from None
+        if current != a.permission:
+            code, _ = self._write(a, "set_topic_permissions", "create")
+            if code != 0:
                 raise self.fail(self.ident(a), "create", _code_error(code)) from None
-            if current != a.permission and _claims.is_ours(self.identities(props)[0]):
-                # This stack's own (e.g. a forced replacement): set the declared value.
-                code = self._write(a, "set_topic_permissions", "create")
-                if code != 0:
-                    raise self.fail(self.ident(a), "create", _code_error(code)) from None
-            elif current != a.permission:
-                raise self.fail(self.ident(a), "create", ValueError(
-                    f"permission group {a.permission_group_id} already has a permission for "
-                    f"topic {a.topic_id}: {describe(current, TopicPermissionBit)}, not the "
-                    f"declared {describe(a.permission, TopicPermissionBit)}, and nothing shows "
-                    "it belongs to this stack: another stack or the console may own it. If "
-                    "another resource of this stack leaves this topic in the same update, make "
-                    "this one wait for it (opts=pulumi.ResourceOptions(depends_on=[...])); "
-                    "otherwise remove it in the console, or declare that value and change it "
-                    "afterwards.")) from None
         return CreateResult(self.resource_id(a), self.outputs(a))
 
     def _refreshed(self, a: TopicPermissionInputs) -> int | None:
@@ -182,7 +206,8 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
         a = TopicPermissionInputs.model_construct(
             group_id=values["group_id"], permission_group_id=values["permission_group_id"],
-            topic_id=values["topic_id"], permission=0)
+            topic_id=values["topic_id"], permission=0,
+            adopt_existing=bool(values.get("adopt_existing")))
         current = self._current(a, "read") if by_id else self._refreshed(a)
         if current is None:
             return None
@@ -191,10 +216,10 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = self.args(olds), self.args(news)
         if old.permission != new.permission:
-            code = self._write(new, "set_topic_permissions", "update")
+            code, _ = self._write(new, "set_topic_permissions", "update")
             if code == TOPIC_PERMISSION_NOT_FOUND:
                 # Removed outside Pulumi since the last refresh: add it back as declared.
-                code = self._write(new, "add_topic_permissions", "update")
+                code, _ = self._write(new, "add_topic_permissions", "update")
             if code != 0:
                 raise self.fail(self.ident(new), "update", _code_error(code)) from None
         return UpdateResult(self.outputs(new))
@@ -237,6 +262,7 @@ class TopicPermissionArgs:
     permission_group_id: pulumi.Input[str]
     topic_id: pulumi.Input[str]
     permission: pulumi.Input[Any]
+    adopt_existing: pulumi.Input[bool] = False
 
 
 class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
@@ -249,15 +275,19 @@ class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
     permission_group_id: pulumi.Output[str]
     topic_id: pulumi.Output[str]
     permission: pulumi.Output[int]
+    adopt_existing: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: TopicPermissionArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,
                  permission_group_id: pulumi.Input[str] | None = None,
                  topic_id: pulumi.Input[str] | None = None,
                  permission: pulumi.Input[Any] | None = None,
+                 adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
-                                      topic_id=topic_id, permission=permission))
+                                      topic_id=topic_id, permission=permission,
+                                      adopt_existing=adopt_existing),
+                           defaults={"adopt_existing": False})
         provider = TopicPermissionProvider()
         props = prepare(provider, resource_name, props,
                         ("group_id", "permission_group_id", "topic_id", "permission"))
