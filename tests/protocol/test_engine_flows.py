@@ -372,3 +372,20 @@ def test_preview_calls_no_write(stack: Stack, raw: TencentChatClient,
     outcome = stack.preview(team(None))
     assert {m for m, _ in outcome.calls} <= {"check", "diff", "read"}
     assert server(raw)["groups"] == {} and stack.snapshot.resources == []
+
+
+def test_dependent_deleted_by_a_replacement_and_dropped_from_the_program(
+        stack: Stack, raw: TencentChatClient) -> None:
+    # The group's ID changes (delete-before-replace) while its topic permission leaves the
+    # program: the chain deletes the topic permission first (3268-3415), and the deployment
+    # drops its state without a second delete (RemovePendingReplaceStep, 2424-2433).
+    stack.up(team())
+
+    def only_the_group() -> None:
+        PermissionGroup("mods", group_id=GROUP_ID, permission_group_id="@PMG#_renamed",
+                        name="Mods", permission=64)
+
+    outcome = stack.up(only_the_group)
+    assert outcome.ops("delete").count("mods-topic") == 1
+    assert [r.name for r in stack.snapshot.resources] == ["mods"]
+    assert_state_is_the_server(stack, raw)

@@ -577,8 +577,11 @@ class _Deployment:
     def _post_steps(self) -> None:
         """Deletes after the program: unseen, replaced and pending (2390-2433, 486-553)."""
         with self.lock:
-            doomed = [r for r in self.snap.resources if id(r) not in self.dbr_deleted and (
-                r.delete or (r.urn not in self.registered and not r.delete))]
+            # A pending delete already deleted by a delete-before-replace chain is skipped;
+            # any other resource the program did not register goes (2390-2433).
+            doomed = [r for r in self.snap.resources
+                      if (r.delete and id(r) not in self.dbr_deleted)
+                      or (not r.delete and r.urn not in self.registered)]
         removable = [r for r in doomed if r.pending_replacement and not r.delete]
         for r in removable:  # RemovePendingReplaceStep: no provider call (step.go:883-885)
             self._swap(r, None)
