@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+from .resources import RESOURCES
+
 _EXPORTS = {
-    "PermissionGroup": "resources.permission_group",
-    "PermissionGroupArgs": "resources.permission_group",
-    "TopicPermission": "resources.topic_permission",
-    "TopicPermissionArgs": "resources.topic_permission",
-    "PermissionGroupMembers": "resources.permission_group_members",
-    "PermissionGroupMembersArgs": "resources.permission_group_members",
+    **{name: f"resources.{module}" for name, (module, _provider) in RESOURCES.items()},
+    **{f"{name}Args": f"resources.{module}" for name, (module, _provider) in RESOURCES.items()},
     "GroupPermission": "permissions",
     "TopicPermissionBit": "permissions",
     "TencentChatClient": "client",

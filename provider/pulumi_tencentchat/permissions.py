@@ -22,7 +22,7 @@ RANGE_RULE = "must be between 0 and 2^64-1 (a 64-bit unsigned bitmask)"
 # described by its number of digits.
 QUOTED_INT_BITS = 128
 # Protocol Buffers carries every number as a double: integers above 2**53 are not exact on the
-# wire, so such permissions travel as decimal strings (see :func:`to_wire`).
+# wire, so such permissions travel as decimal strings (see :func:`to_state`).
 MAX_EXACT_FLOAT_INT = 1 << 53
 
 
@@ -148,13 +148,13 @@ def _sort_key(item: object) -> str:
     return repr(item)
 
 
-def to_wire(value: int) -> int | str:
+def to_state(value: int) -> int | str:
     """The form a permission takes in Pulumi inputs and state: an int, or a decimal string
     when the value is too large to survive the wire's doubles exactly."""
     return value if value <= MAX_EXACT_FLOAT_INT else str(value)
 
 
-def describe(value: int, flags: type[enum.IntFlag]) -> str:
+def describe_bits(value: int, flags: type[enum.IntFlag]) -> str:
     """Human-readable bit names of ``value``, e.g. ``SendGroupMessage|GroupAtAll (192)``."""
     names = [name for name, member in flags.__members__.items() if value & int(member)]
     extra = undefined_bits(value, flags)

@@ -208,7 +208,7 @@ def topic_in_group(topic: str, group: str) -> None:
                          f"{group + TOPIC_ID_SEPARATOR!r}; got {shown(topic)})")
 
 
-def name(value: object) -> str:
+def permission_group_name(value: object) -> str:
     """A permission-group name: 1 to 150 bytes of UTF-8, not blank, no control characters.
 
     Returned exactly as given, and compared that way: no Unicode normalisation (NFC/NFKC),
@@ -238,7 +238,7 @@ def custom_string(value: object) -> str:
     return safe_text(text, CUSTOM_STRING_LAYOUT)
 
 
-def boolean(value: object) -> bool:
+def flag(value: object) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):

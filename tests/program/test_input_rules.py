@@ -77,19 +77,19 @@ def test_a_huge_value_is_not_echoed_in_full(rule: Any, value: str) -> None:
 def test_name_refuses_control_characters(text: str, found: str) -> None:
     rule = f"must not contain control characters.*found {re.escape(found)}"
     with pytest.raises(ValueError, match=rule):
-        v.name(text)
+        v.permission_group_name(text)
 
 
 @pytest.mark.parametrize("char", sorted(v.BIDI_CONTROLS))
 def test_name_and_custom_string_refuse_every_bidi_control(char: str) -> None:
-    for rule in (v.name, v.custom_string):
+    for rule in (v.permission_group_name, v.custom_string):
         with pytest.raises(ValueError, match=f"bidirectional-text controls.*U\\+{ord(char):04X}"):
             rule(f"Mods{char}x")
 
 
 @pytest.mark.parametrize("char", sorted(v.ZERO_WIDTH_CHARACTERS))
 def test_name_and_custom_string_refuse_every_zero_width_character(char: str) -> None:
-    for rule in (v.name, v.custom_string):
+    for rule in (v.permission_group_name, v.custom_string):
         with pytest.raises(ValueError, match=f"zero-width characters.*U\\+{ord(char):04X}"):
             rule(f"Mo{char}ds")
 
@@ -110,7 +110,7 @@ def test_the_character_sets_are_the_documented_ranges() -> None:
 ])
 def test_zero_width_joiner_only_between_emoji(text: str) -> None:
     with pytest.raises(ValueError, match="U\\+200D"):
-        v.name(text)
+        v.permission_group_name(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -122,18 +122,19 @@ def test_zero_width_joiner_only_between_emoji(text: str) -> None:
     "שלום Mods", "مرحبا",                               # right-to-left scripts need no controls
 ])
 def test_name_accepts_ordinary_text(text: str) -> None:
-    assert v.name(text) == text  # returned exactly: no normalisation, no trimming
+    assert v.permission_group_name(text) == text  # returned exactly: no normalisation, no trimming
 
 
 @pytest.mark.parametrize("text", [" ", "   ", "\t", "\u3000", "\u00a0 \u2003"])
 def test_name_refuses_blank(text: str) -> None:
     with pytest.raises(ValueError, match="must not be blank"):
-        v.name(text)
+        v.permission_group_name(text)
 
 
 def test_name_is_compared_exactly_not_normalised() -> None:
     nfd, nfc = "Mode\u0301rateurs", "Mod\u00e9rateurs"
-    assert v.name(nfd) == nfd and v.name(nfc) == nfc and nfd != nfc
+    assert v.permission_group_name(nfd) == nfd and v.permission_group_name(nfc) == nfc
+    assert nfd != nfc
 
 
 def test_custom_string_allows_newline_and_tab_only() -> None:
@@ -146,7 +147,7 @@ def test_custom_string_allows_newline_and_tab_only() -> None:
 
 def test_lone_surrogate_is_refused_with_the_rule() -> None:
     with pytest.raises(ValueError, match="must be valid Unicode text"):
-        v.name("Mods\udc80")
+        v.permission_group_name("Mods\udc80")
     with pytest.raises(ValueError, match="must be valid Unicode text"):
         v.custom_string("\ud800")
 

@@ -19,9 +19,6 @@ import pulumi
 import pytest
 from pulumi.runtime import mocks, rpc
 from pulumi_tencentchat.naming import is_auto_named
-from pulumi_tencentchat.resources.permission_group import PermissionGroupProvider
-from pulumi_tencentchat.resources.permission_group_members import PermissionGroupMembersProvider
-from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvider
 
 from tests.support.program import (
     PROVIDER_KEY,
@@ -30,6 +27,7 @@ from tests.support.program import (
     provider_blob,
     run_program,
 )
+from tests.support.registry import resources
 
 GROUP = "@TGS#_prog"
 TOPIC = f"{GROUP}@TOPIC#_general"
@@ -337,12 +335,7 @@ def _everything() -> None:
                                members=[f"user{n}"])
 
 
-PROVIDERS = {
-    PG_TYPE: (PermissionGroupProvider, "pulumi_tencentchat.resources.permission_group"),
-    TP_TYPE: (TopicPermissionProvider, "pulumi_tencentchat.resources.topic_permission"),
-    MEMBERS_TYPE: (PermissionGroupMembersProvider,
-                   "pulumi_tencentchat.resources.permission_group_members"),
-}
+PROVIDERS = {spec.type_token: (spec.provider, spec.module) for spec in resources()}
 
 
 def _globals_in(raw: bytes) -> list[str]:

@@ -34,9 +34,6 @@ from pulumi_tencentchat import (
     TopicPermission,
     TopicPermissionBit,
 )
-from pulumi_tencentchat.resources.permission_group import PermissionGroupInputs
-from pulumi_tencentchat.resources.permission_group_members import PermissionGroupMembersInputs
-from pulumi_tencentchat.resources.topic_permission import TopicPermissionInputs
 from tencentchat_emulator.unverified import NORMALIZES_TEXT
 
 from tests.emulator.client import Raw
@@ -44,6 +41,7 @@ from tests.protocol.conftest import CLEAN_ENV, Declared, declare, stack_config, 
 from tests.support.emulator import DEV_SECRET_KEY, Calls, EmulatorProcess
 from tests.support.plugin import PluginCallError, PluginProcess
 from tests.support.program import run_program
+from tests.support.registry import resources
 
 G = "@TGS#_rel_bad"
 OTHER = "@TGS#_rel_other"
@@ -61,7 +59,7 @@ MAX = (1 << 64) - 1
 PG, TP, MEMBERS, CONFIG = "PermissionGroup", "TopicPermission", "PermissionGroupMembers", "config"
 CLASSES: dict[str, Callable[..., Any]] = {
     PG: PermissionGroup, TP: TopicPermission, MEMBERS: PermissionGroupMembers}
-ARGS = {PG: PermissionGroupInputs, TP: TopicPermissionInputs, MEMBERS: PermissionGroupMembersInputs}
+ARGS = {spec.name: spec.provider.Inputs for spec in resources()}
 
 # A valid declaration of each resource; every catalogue entry changes one field of it.
 GOOD: dict[str, dict[str, Any]] = {
@@ -248,6 +246,8 @@ CATALOGUE: list[Bad] = [
        note="an Output resolved to 2^60|64 reaches Check as the double 2^60 (bit 6 lost); a "
             "plain int in the program is exact (sent as a decimal string)"),
     pg("adopt-existing-not-bool", "adopt_existing", "yes", "must be true or false", raw=False,
+       note="adopt_existing is not an API field"),
+    tp("tp-adopt-existing-not-bool", "adopt_existing", 1, "must be true or false", raw=False,
        note="adopt_existing is not an API field"),
     # -- TopicPermission --------------------------------------------------------------------
     tp("group-id-wrong-type", "group_id", 42, "must be a string"),

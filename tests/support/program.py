@@ -141,10 +141,11 @@ def run_program(
 
     def body() -> None:
         loop = asyncio.new_event_loop()
-        if monitor is not None:
-            # The replayed engine records a failed step itself; the SDK's futures that carried
-            # it would otherwise be reported again by asyncio when they are collected.
-            loop.set_exception_handler(lambda _loop, _context: None)
+        # A failed program's error is raised to the caller; the SDK's futures that carried it
+        # would otherwise be reported again by asyncio whenever they are collected, formatting
+        # a traceback (which runs ast.parse on CPython 3.11) in whatever thread collects them,
+        # racing the main thread's compiler (python/cpython#106905).
+        loop.set_exception_handler(lambda _loop, _context: None)
         asyncio.set_event_loop(loop)
         try:
             set_all_config(dict(config or {}), list(secret_keys))

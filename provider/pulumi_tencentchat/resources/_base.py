@@ -1,16 +1,17 @@
-"""The shared base of the dynamic resources: dicts to typed models and back, check, diff.
+"""The shared base of the dynamic resources: dicts to typed models and back, check, diff, read.
 
-A resource module declares an *Args* pydantic model (its inputs, each field carrying its
-validation rule), the field tables below, and create/read/update/delete. Everything that is
-the same for every resource (unknown values during preview, floats from the wire, defaults,
-check failures naming the field, diff in both directions) lives here once.
+A resource module declares its *Inputs* pydantic model (each field once, with its rule and diff
+mode: see ``_fields``), its output-only fields, and create/update/delete plus how to read and
+name its object. Everything that is the same for every resource (unknown values during
+preview, floats from the wire, defaults, check failures naming the field, diff in both
+directions, reads by ID, which objects this deployment holds, the error path) lives here once.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pulumi.dynamic import (
@@ -23,19 +24,18 @@ from pulumi.dynamic import (
 )
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
-from pydantic import BaseModel, ValidationInfo
-from pydantic.functional_validators import BeforeValidator
+from pydantic import BaseModel
 
 from . import _claims, _listings, _runtime
+from ._fields import STORED, Mode, field_rule, fields_of
 
-PROVIDER_KEY = "__provider"
-
-# Tencent codes the resources act on (spec §2.5, §7).
+# Tencent codes the resources act on.
 GROUP_NOT_FOUND = 10010
 ALREADY_MEMBER = 10013
 PERMISSION_GROUP_NOT_FOUND = 110006
 TOPIC_PERMISSION_NOT_FOUND = 110011
 A = TypeVar("A", bound=BaseModel)
+R = TypeVar("R")
 
 
 def is_unknown(value: object) -> bool:
@@ -51,37 +51,6 @@ def holds_unknown(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return any(holds_unknown(item) for item in value)
     return is_unknown(value)
-
-
-#: Validation context of values read back from state or the server, not from the program.
-STORED = {"stored": True}
-
-
-def text_rule(func: Callable[[Any], Any]) -> BeforeValidator:
-    """A text field's input rule: in full for inputs, leniently for stored values.
-
-    State written by an older release, or a value changed in the console, may break a rule
-    added since (a control character in a name, a padded account); refresh and delete must
-    still read it, so text (or a list of texts) read back with the ``STORED`` context is taken
-    as it is. Other fields keep a plain ``BeforeValidator``: their rules coerce wire forms.
-    """
-
-    def apply(value: Any, info: ValidationInfo) -> Any:
-        if info.context == STORED and (isinstance(value, str) or (
-                isinstance(value, list) and all(isinstance(item, str) for item in value))):
-            return value
-        return func(value)
-
-    apply.strict = func  # type: ignore[attr-defined]
-    return BeforeValidator(apply)
-
-
-def field_rule(model: type[BaseModel], field: str):
-    """The input rule of ``field`` of ``model`` (strict, as the program and check apply it)."""
-    for meta in model.model_fields[field].metadata:
-        if isinstance(meta, BeforeValidator):
-            return getattr(meta.func, "strict", meta.func)
-    return lambda value: value
 
 
 def code_of(exc: BaseException) -> int | None:
@@ -116,21 +85,29 @@ def _write(method: Callable[..., Any]) -> Callable[..., Any]:
 class BaseProvider(ResourceProvider, Generic[A]):
     """Common behaviour of every tencentchat dynamic provider.
 
-    Subclasses set ``kind``, ``Args``, ``replace_fields`` (identity: a change replaces),
-    ``update_fields`` (changed in place) and implement the CRUD methods. Instances carry no
+    Subclasses set ``kind`` and ``Inputs`` (from whose field declarations ``replace_fields``,
+    the identity, and ``update_fields`` are derived) and implement the CRUD methods, reads and
+    IDs. Instances carry no
     state at all: they are pickled by reference into every resource's ``__provider``.
     Every subclass's create/update/delete drops the refresh listings (see ``_listings``), and
     what a create or update returns is held by this deployment (see ``_claims``).
     """
 
     kind: ClassVar[str]
-    Args: ClassVar[type[BaseModel]]
+    Inputs: ClassVar[type[BaseModel]]
+    #: Output-only fields and their values before the server reports them.
+    outputs_only: ClassVar[dict[str, Any]] = {}
+    #: How an item of this resource is called in per-item error reports.
+    item_noun: ClassVar[str] = "item"
     replace_fields: ClassVar[tuple[str, ...]] = ()
     update_fields: ClassVar[tuple[str, ...]] = ()
     WRITES: ClassVar[tuple[str, ...]] = ("create", "update", "delete")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "Inputs" in cls.__dict__:
+            cls.replace_fields = fields_of(cls.Inputs, Mode.REPLACE)
+            cls.update_fields = fields_of(cls.Inputs, Mode.UPDATE, Mode.STATE)
         for name in cls.WRITES:
             method = cls.__dict__.get(name)
             if method is not None and not getattr(method, "wraps_write", False):
@@ -178,7 +155,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         values: dict[str, Any] = {}
         failures: list[CheckFailure] = []
-        for name, info in self.Args.model_fields.items():
+        for name, info in self.Inputs.model_fields.items():
             raw = news.get(name)
             if holds_unknown(raw):
                 values[name] = raw
@@ -191,7 +168,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
                     continue
                 raw = info.get_default(call_default_factory=True)
             try:
-                values[name] = self.to_wire(name, field_rule(self.Args, name)(raw))
+                values[name] = self.to_state(name, field_rule(self.Inputs, name)(raw))
             except (ValueError, TypeError) as exc:
                 failures.append(CheckFailure(name, f"{name} {exc}"))
         known = {k: v for k, v in values.items() if not holds_unknown(v)}
@@ -209,22 +186,22 @@ class BaseProvider(ResourceProvider, Generic[A]):
         """Rules spanning several fields; ``known`` holds only the known, valid values."""
         return []
 
-    def to_wire(self, name: str, value: Any) -> Any:
-        """How a validated value is stored in inputs/state (override for special forms)."""
+    def to_state(self, name: str, value: Any) -> Any:
+        """How a validated value is kept in Pulumi inputs/state (override for special forms)."""
         return value
 
     # -- models ---------------------------------------------------------------------------
     def args(self, props: dict[str, Any]) -> A:
         """Typed inputs from a property bag (state or checked inputs)."""
-        fields = {k: props.get(k) for k in self.Args.model_fields if props.get(k) is not None}
-        return self.Args.model_validate(fields, context=STORED)  # type: ignore[return-value]
+        fields = {k: props.get(k) for k in self.Inputs.model_fields if props.get(k) is not None}
+        return self.Inputs.model_validate(fields, context=STORED)  # type: ignore[return-value]
 
     def comparable(self, name: str, value: Any) -> Any:
         """The form in which a field's old and new values are compared."""
         if value is None or is_unknown(value):
             return value
         try:
-            return field_rule(self.Args, name)(value)
+            return field_rule(self.Inputs, name)(value)
         except (ValueError, TypeError):
             return value
 
@@ -271,7 +248,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
 
     def recorded_inputs(self, outs: dict[str, Any]) -> dict[str, Any]:
         """The inputs a refresh records, so the next diff compares against the server."""
-        return {k: v for k, v in outs.items() if k in self.Args.model_fields}
+        return {k: v for k, v in outs.items() if k in self.Inputs.model_fields}
 
     # -- diff -----------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -296,17 +273,40 @@ class BaseProvider(ResourceProvider, Generic[A]):
         new = news.get(name)
         if holds_unknown(new):
             return True
-        default = self.Args.model_fields[name].get_default(call_default_factory=True)
+        default = self.Inputs.model_fields[name].get_default(call_default_factory=True)
         old_value = olds.get(name, default)
         new_value = default if new is None else new
         return self.comparable(name, old_value) != self.comparable(name, new_value)
 
-    # -- errors ---------------------------------------------------------------------------
+    # -- errors: one path ----------------------------------------------------------------
     def fail(self, ident: str, action: str, exc: BaseException) -> ProviderError:
         """An error for the engine naming the resource; never chained (no secret can leak)."""
         return ProviderError(f"tencentchat:{self.kind} {ident}: {action} failed: {exc}")
 
+    def call(self, ident: str, action: str, fn: Callable[[], R], *,
+             gone: Collection[int] = ()) -> R | None:
+        """Run one client call of ``action``; None when it fails with a code in ``gone`` (the
+        object, or what holds it, no longer exists); any other failure raises :meth:`fail`."""
+        from ..errors import ChatClientError
 
-def known_inputs(model: BaseModel) -> dict[str, Any]:
-    """A model as a property bag with Python (snake_case) names."""
-    return model.model_dump()
+        try:
+            return fn()
+        except ChatClientError as exc:
+            if code_of(exc) in gone:
+                return None
+            raise self.fail(ident, action, exc) from None
+
+    def check_items(self, ident: str, action: str, items: Iterable[Any], *,
+                    gone: Collection[int] = ()) -> None:
+        """Raise :meth:`fail` for the first per-item result that neither succeeded nor has a
+        code in ``gone``."""
+        for item in items:
+            if item.error_code not in (0, *gone):
+                raise self.fail(ident, action, self.item_error(item.error_code,
+                                                               item.error_info)) from None
+
+    def item_error(self, code: int, info: str = "") -> Exception:
+        """The typed error of a per-item result (code, meaning, what to do)."""
+        from ..errors import error_for
+
+        return error_for(code, info, f"{self.item_noun} item")

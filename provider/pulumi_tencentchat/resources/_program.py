@@ -9,13 +9,15 @@ from __future__ import annotations
 import inspect
 import threading
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pulumi.dynamic
 from pydantic import BaseModel
 
-from ._base import BaseProvider, field_rule
+from ._base import BaseProvider
+from ._fields import field_rule, required_of
 
 
 def is_plain(value: object) -> bool:
@@ -72,21 +74,54 @@ def prepare(provider: BaseProvider, resource_name: str, props: dict[str, Any],
     for name in required:
         if props.get(name) is None:
             raise ValueError(f"tencentchat:{kind} {resource_name!r}: {name} is required")
-    props = validate_plain(kind, resource_name, provider.Args, props)
+    props = validate_plain(kind, resource_name, provider.Inputs, props)
     known = {k: v for k, v in props.items() if v is not None and is_plain(v)}
     for name, reason in provider.cross_check(known):
         raise ValueError(f"tencentchat:{kind} {resource_name!r}: {name} {reason}")
     return props
 
 
+def _keyword_defaults(cls: type[Any]) -> dict[str, Any]:
+    """The constructor's keyword defaults that are values (not None): a keyword left at one
+    must not override what an ``…Args`` object sets."""
+    params = inspect.signature(cls.__init__).parameters.values()
+    return {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY
+            and p.name != "opts" and p.default not in (None, inspect.Parameter.empty)}
+
+
+def construct(resource: Any, provider: BaseProvider, resource_name: str, args: Any,
+              given: dict[str, Any], opts: pulumi.ResourceOptions | None, *,
+              fill: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+              adjust: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+              ) -> dict[str, Any]:
+    """What every resource constructor does, from its provider's field declarations.
+
+    Merges the ``…Args`` object with the keywords, lets ``fill`` add derived inputs (an
+    auto-name), checks required fields and the rules of known values (a ``ValueError`` naming
+    resource and field), lets ``adjust`` wrap inputs, registers the resource with its
+    output-only fields declared, and returns the checked program-side values.
+    """
+    props = merge_args(args, given, _keyword_defaults(type(resource)))
+    if fill is not None:
+        props = fill(props)
+    props = prepare(provider, resource_name, props, required_of(provider.Inputs))
+    if adjust is not None:
+        props = adjust(props)
+    registered = {name: provider.to_state(name, value) if value is not None and is_plain(value)
+                  else value for name, value in props.items()}
+    registered.update({name: None for name in provider.outputs_only})
+    pulumi.dynamic.Resource.__init__(resource, provider, resource_name, registered, opts)
+    return props
+
+
 def warn_undefined_bits(resource: pulumi.Resource, permission: Any, flags: Any,
                         scope: str) -> None:
     """Warn (on the resource, in the CLI) about permission bits Tencent does not define."""
-    from ..permissions import describe, undefined_bits
+    from ..permissions import describe_bits, undefined_bits
 
     if isinstance(permission, int) and undefined_bits(permission, flags):
-        pulumi.log.warn(f"permission {describe(permission, flags)} sets bits that Tencent does "
-                        f"not define for {scope}; they are sent as given", resource=resource)
+        pulumi.log.warn(f"permission {describe_bits(permission, flags)} sets bits that Tencent "
+                        f"does not define for {scope}; they are sent as given", resource=resource)
 
 
 def read_existing(cls: type[Any], provider: BaseProvider, resource_name: str,

@@ -1,16 +1,9 @@
-"""``tencentchat:PermissionGroup``: a permission group of a Community (spec §7.1-7.4).
+"""``tencentchat:PermissionGroup``: a permission group of a Community.
 
-| input                | API field            | on change |
-|----------------------|----------------------|-----------|
-| group_id             | GroupId              | replace   |
-| permission_group_id  | PermissionGroupId    | replace   |
-| name                 | PermissionGroupName  | update    |
-| permission           | Permission           | update    |
-| custom_string        | CustomString         | update    |
-| adopt_existing       | (create behaviour)   | state only|
-
-Output: ``member_count`` (MemberCount). Every create, read, update and delete is one REST call
-on the happy path; only a create that finds its ID taken makes the extra calls that resolve it.
+API: create/destroy/modify/get_permission_group (docs/tencent-api.md#71-create_permission_group
+to #74-get_permission_group). The inputs model below declares each field once; its output is
+``member_count`` (MemberCount). Every create, read, update and delete is one REST call on the
+happy path; only a create that finds its ID taken makes the extra calls that resolve it.
 During a refresh, reads of many groups of one community share a paged listing (``_listings``).
 """
 
@@ -22,28 +15,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
-from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
 from ..errors import certainly_not_applied, is_transient
 from ..naming import auto_name, is_auto_named
-from ..permissions import GroupPermission, describe, normalize_permission, to_wire
+from ..permissions import GroupPermission, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
-from ._base import (
-    GROUP_NOT_FOUND,
-    PERMISSION_GROUP_NOT_FOUND,
-    STORED,
-    BaseProvider,
-    code_of,
-    text_rule,
-)
-from ._program import merge_args, prepare, read_existing, warn_undefined_bits
+from ._base import GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND, BaseProvider, code_of
+from ._fields import STORED, Replace, StateOnly, Update
+from ._program import construct, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
     from ..models import PermissionGroupInfo
 
-# Unverified: the spec documents no error code for a duplicate custom PermissionGroupId.
-# A create failing with one of these codes is checked against the server before giving up.
+# Unverified: no code is documented for a duplicate custom PermissionGroupId (10021/10025 are
+# documented for group IDs; 10004 is a guess). A create failing with one of these codes is
+# checked against the server before giving up.
 CREATE_CONFLICT_CODES = frozenset({10021, 10025, 10004})
 
 
@@ -51,36 +38,29 @@ def _permission(value: object) -> int:
     return normalize_permission(value, GroupPermission)
 
 
-
 class PermissionGroupInputs(BaseModel):
-    """Checked inputs of a permission group."""
+    """Checked inputs of a permission group: each field's rule and what a change does."""
 
     model_config = ConfigDict(frozen=True)
 
-    group_id: Annotated[str, text_rule(v.group_id)]
-    permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
-    name: Annotated[str, text_rule(v.name)]
-    permission: Annotated[int, BeforeValidator(_permission)] = 0
-    custom_string: Annotated[str, text_rule(v.custom_string)] = ""
-    adopt_existing: Annotated[bool, text_rule(v.boolean)] = False
-
-
-class PermissionGroupState(PermissionGroupInputs):
-    """Outputs: the inputs as the server has them, plus the member count."""
-
-    member_count: int = 0
+    group_id: Annotated[str, Replace(v.group_id)]
+    permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
+    name: Annotated[str, Update(v.permission_group_name)]
+    permission: Annotated[int, Update(_permission, text=False)] = 0
+    custom_string: Annotated[str, Update(v.custom_string)] = ""
+    adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
 
 class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
     """Create/read/update/delete of one permission group."""
 
     kind = "PermissionGroup"
-    Args = PermissionGroupInputs
-    replace_fields = ("group_id", "permission_group_id")
-    update_fields = ("name", "permission", "custom_string", "adopt_existing")
+    Inputs = PermissionGroupInputs
+    outputs_only = {"member_count": 0}
+    item_noun = "permission group"
 
-    def to_wire(self, name: str, value: Any) -> Any:
-        return to_wire(value) if name == "permission" else value
+    def to_state(self, name: str, value: Any) -> Any:
+        return to_state(value) if name == "permission" else value
 
     def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
         pg_id = known.get("permission_group_id")
@@ -104,7 +84,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     def outputs(self, a: PermissionGroupInputs, member_count: int) -> dict[str, Any]:
         out = {**a.model_dump(), "member_count": int(member_count)}
-        out["permission"] = to_wire(a.permission)
+        out["permission"] = to_state(a.permission)
         return out
 
     # -- create ---------------------------------------------------------------------------
@@ -163,7 +143,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             raise self.fail(self.ident(a), "create", ValueError(
                 f"permission group {a.permission_group_id} already exists in community "
                 f"{a.group_id} (name {existing.name!r}, permission "
-                f"{describe(existing.permission, GroupPermission)}), and nothing shows it "
+                f"{describe_bits(existing.permission, GroupPermission)}), and nothing shows it "
                 "belongs to this stack: another stack or the console may own it. If this "
                 "stack made it in an update that failed, or you mean to manage it here, set "
                 "adopt_existing=True (its settings are then updated to the declared ones; "
@@ -175,25 +155,15 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     def _fetch(self, group_id: str, pg_id: str) -> PermissionGroupInfo | None:
         """The server's record of this permission group, or None when it does not exist."""
-        from ..errors import ChatClientError
-
         ident = f"{pg_id} in community {group_id}"
-        try:
-            result = self.client().get_permission_groups(group_id, [pg_id])
-        except ChatClientError as exc:
-            if code_of(exc) == GROUP_NOT_FOUND:
-                return None
-            raise self.fail(ident, "read", exc) from None
-        for item in result.items:
-            if item.ok and item.permission_group_id == pg_id:
-                return item
-            if item.error_code not in (0, PERMISSION_GROUP_NOT_FOUND):
-                raise self.fail(ident, "read", _item_error(item)) from None
-        return None
+        result = self.call(ident, "read", lambda: self.client().get_permission_groups(
+            group_id, [pg_id]), gone=(GROUP_NOT_FOUND,))
+        if result is None:
+            return None
+        self.check_items(ident, "read", result.items, gone=(PERMISSION_GROUP_NOT_FOUND,))
+        return next((i for i in result.items if i.ok and i.permission_group_id == pg_id), None)
 
     def _modify(self, new: PermissionGroupInputs, old: Any) -> None:
-        from ..errors import ChatClientError
-
         changes: dict[str, Any] = {}
         if new.name != old.name:
             changes["name"] = new.name
@@ -203,22 +173,15 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
             changes["custom_string"] = new.custom_string
         if not changes:
             return
-        try:
-            self.client().modify_permission_group(new.group_id, new.permission_group_id,
-                                                  **changes)
-        except ChatClientError as exc:
-            if code_of(exc) != PERMISSION_GROUP_NOT_FOUND:
-                raise self.fail(self.ident(new), "update", exc) from None
-        else:
-            return
-        # Deleted outside Pulumi since the last refresh: bring it back as declared.
-        try:
-            self.client().create_permission_group(
-                new.group_id, new.name, permission=new.permission,
-                permission_group_id=new.permission_group_id,
-                custom_string=new.custom_string or None)
-        except ChatClientError as exc:
-            raise self.fail(self.ident(new), "update (re-create)", exc) from None
+        modified = self.call(self.ident(new), "update", lambda: self.client(
+        ).modify_permission_group(new.group_id, new.permission_group_id, **changes) or True,
+            gone=(PERMISSION_GROUP_NOT_FOUND,))
+        if modified is None:
+            # Deleted outside Pulumi since the last refresh: bring it back as declared.
+            self.call(self.ident(new), "update (re-create)", lambda: self.client(
+            ).create_permission_group(new.group_id, new.name, permission=new.permission,
+                                      permission_group_id=new.permission_group_id,
+                                      custom_string=new.custom_string or None))
 
     # -- read -----------------------------------------------------------------------------
     id_format = "'<group_id>/<permission_group_id>', e.g. '@TGS#_dev/@PMG#_mods'"
@@ -265,26 +228,15 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
 
     # -- delete ---------------------------------------------------------------------------
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        from ..errors import ChatClientError
-
         a = self.args(props)
         if self.held(self.identities(props)[0]):
             return
-        try:
-            result = self.client().destroy_permission_groups(a.group_id, [a.permission_group_id])
-        except ChatClientError as exc:
-            if code_of(exc) == GROUP_NOT_FOUND:
-                return  # the community is gone, and its permission groups with it
-            raise self.fail(self.ident(a), "delete", exc) from None
-        for item in result.items:
-            if item.error_code not in (0, PERMISSION_GROUP_NOT_FOUND):
-                raise self.fail(self.ident(a), "delete", _item_error(item)) from None
-
-
-def _item_error(item: Any) -> Exception:
-    from ..errors import error_for
-
-    return error_for(item.error_code, item.error_info, "permission group item")
+        # A community that is gone took its permission groups with it.
+        result = self.call(self.ident(a), "delete", lambda: self.client().destroy_permission_groups(
+            a.group_id, [a.permission_group_id]), gone=(GROUP_NOT_FOUND,))
+        if result is not None:
+            self.check_items(self.ident(a), "delete", result.items,
+                             gone=(PERMISSION_GROUP_NOT_FOUND,))
 
 
 @dataclass
@@ -323,21 +275,17 @@ class PermissionGroup(Resource, module="tencentchat", name="PermissionGroup"):
                  custom_string: pulumi.Input[str] | None = None,
                  adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        props = merge_args(args, dict(
+        def named(props: dict[str, Any]) -> dict[str, Any]:
+            if props.get("permission_group_id") is None:
+                props["permission_group_id"] = auto_name(
+                    pulumi.get_project(), pulumi.get_stack(), resource_name)
+            return props
+
+        props = construct(self, PermissionGroupProvider(), resource_name, args, dict(
             group_id=group_id, name=name, permission=permission,
             permission_group_id=permission_group_id, custom_string=custom_string,
-            adopt_existing=adopt_existing), defaults={"permission": 0, "adopt_existing": False})
-        if props.get("permission_group_id") is None:
-            props["permission_group_id"] = auto_name(
-                pulumi.get_project(), pulumi.get_stack(), resource_name)
-        provider = PermissionGroupProvider()
-        props = prepare(provider, resource_name, props, ("group_id", "name"))
-        permission = props.get("permission")
-        if isinstance(permission, int):
-            props["permission"] = to_wire(permission)
-        props["member_count"] = None
-        super().__init__(provider, resource_name, props, opts)
-        warn_undefined_bits(self, permission, GroupPermission, "communities")
+            adopt_existing=adopt_existing), opts, fill=named)
+        warn_undefined_bits(self, props.get("permission"), GroupPermission, "communities")
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],

@@ -1,14 +1,10 @@
 """``tencentchat:PermissionGroupMembers``: the accounts this stack puts in a permission group.
 
-| input                | API field          | on change |
-|----------------------|--------------------|-----------|
-| group_id             | GroupId            | replace   |
-| permission_group_id  | PermissionGroupId  | replace   |
-| members              | MemberList         | update (adds and removes the difference) |
-
-Manages exactly the listed accounts: members added by others are never touched, and a
-refresh reports only which listed accounts are missing. Calls are batched 100 accounts each
-(spec §7.9-7.11); ``members`` is compared as a set, so reordering the list changes nothing.
+API: add/delete_permission_group_member and get_permission_group_member_list
+(docs/tencent-api.md#79-add_permission_group_member to #711-get_permission_group_member_list).
+Manages exactly the listed accounts: members added by others are never touched, and a refresh
+reports only which listed accounts are missing. Calls are batched 100 accounts each; an update
+sends only the difference (``members`` is compared as a set, so reordering changes nothing).
 """
 
 from __future__ import annotations
@@ -28,10 +24,10 @@ from ._base import (
     BaseProvider,
     code_of,
     is_unknown,
-    text_rule,
 )
 from ._claims import Identity
-from ._program import claim_members, merge_args, prepare, read_existing
+from ._fields import Replace, Update
+from ._program import claim_members, construct, read_existing
 
 
 class PermissionGroupMembersInputs(BaseModel):
@@ -39,18 +35,17 @@ class PermissionGroupMembersInputs(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    group_id: Annotated[str, text_rule(v.group_id)]
-    permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
-    members: Annotated[list[str], text_rule(v.members)]
+    group_id: Annotated[str, Replace(v.group_id)]
+    permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
+    members: Annotated[list[str], Update(v.members)]
 
 
 class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs]):
     """Adds and removes the listed accounts of one permission group."""
 
     kind = "PermissionGroupMembers"
-    Args = PermissionGroupMembersInputs
-    replace_fields = ("group_id", "permission_group_id")
-    update_fields = ("members",)
+    Inputs = PermissionGroupMembersInputs
+    item_noun = "member"
 
     def identities(self, props: dict[str, Any]) -> list[Identity]:
         """One object per account: an account is what another resource may share or move."""
@@ -175,16 +170,13 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
 
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
         """On refresh, the listed accounts still present; read by ID, every member."""
-        from ..errors import ChatClientError
-
         group_id, pg_id = values["group_id"], values["permission_group_id"]
-        try:
-            present = list(self.client().iter_permission_group_members(group_id, pg_id))
-        except ChatClientError as exc:
-            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
-                return None
-            raise self.fail(f"members of permission group {pg_id} in community {group_id}",
-                            "read", exc) from None
+        present = self.call(
+            f"members of permission group {pg_id} in community {group_id}", "read",
+            lambda: list(self.client().iter_permission_group_members(group_id, pg_id)),
+            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
+        if present is None:
+            return None
         if by_id:
             kept = present
         else:
@@ -228,14 +220,14 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
                  permission_group_id: pulumi.Input[str] | None = None,
                  members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
-                                      members=members))
-        provider = PermissionGroupMembersProvider()
-        props = prepare(provider, resource_name, props,
-                        ("group_id", "permission_group_id", "members"))
-        props["members"] = claim_members(resource_name, props["group_id"],
-                                         props["permission_group_id"], props["members"])
-        super().__init__(provider, resource_name, props, opts)
+        def claimed(props: dict[str, Any]) -> dict[str, Any]:
+            props["members"] = claim_members(resource_name, props["group_id"],
+                                             props["permission_group_id"], props["members"])
+            return props
+
+        construct(self, PermissionGroupMembersProvider(), resource_name, args, dict(
+            group_id=group_id, permission_group_id=permission_group_id, members=members), opts,
+            adjust=claimed)
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],

@@ -1,16 +1,9 @@
-"""``tencentchat:TopicPermission``: a permission group's rights in one topic (spec §7.5-7.8).
+"""``tencentchat:TopicPermission``: a permission group's rights in one topic.
 
-| input                | API field          | on change |
-|----------------------|--------------------|-----------|
-| group_id             | GroupId            | replace   |
-| permission_group_id  | PermissionGroupId  | replace   |
-| topic_id             | TopicId            | replace   |
-| permission           | Permission         | update    |
-| adopt_existing       | (create behaviour) | state only|
-
-Create is add_topic_permission_group, update set_topic_permission_group, delete
-delete_topic_permission_group, read get_topic_permission_group: one call each. During a refresh,
-reads of many topics of one permission group share one full listing (``_listings``).
+API: add/set/delete/get_topic_permission_group (docs/tencent-api.md#75-add_topic_permission_group
+to #78-get_topic_permission_group). Create is add, update set, delete delete, read get: one
+call each. During a refresh, reads of many topics of one permission group share one full
+listing (``_listings``).
 """
 
 from __future__ import annotations
@@ -21,26 +14,19 @@ from typing import Annotated, Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
-from pydantic.functional_validators import BeforeValidator
 
 from .. import validation as v
 from ..naming import is_auto_named
-from ..permissions import (
-    TopicPermissionBit,
-    describe,
-    normalize_permission,
-    to_wire,
-)
+from ..permissions import TopicPermissionBit, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
 from ._base import (
     GROUP_NOT_FOUND,
     PERMISSION_GROUP_NOT_FOUND,
     TOPIC_PERMISSION_NOT_FOUND,
     BaseProvider,
-    code_of,
-    text_rule,
 )
-from ._program import merge_args, prepare, read_existing, warn_undefined_bits
+from ._fields import Replace, StateOnly, Update
+from ._program import construct, read_existing, warn_undefined_bits
 
 # Per-item codes meaning "there is no such topic permission": none was set, or the topic itself
 # is gone (unverified: a destroyed topic is reported like a missing group, 10010).
@@ -51,29 +37,27 @@ def _permission(value: object) -> int:
     return normalize_permission(value, TopicPermissionBit)
 
 
-
 class TopicPermissionInputs(BaseModel):
     """Checked inputs (and outputs) of a topic permission."""
 
     model_config = ConfigDict(frozen=True)
 
-    group_id: Annotated[str, text_rule(v.group_id)]
-    permission_group_id: Annotated[str, text_rule(v.permission_group_ref)]
-    topic_id: Annotated[str, text_rule(v.topic_id)]
-    permission: Annotated[int, BeforeValidator(_permission)]
-    adopt_existing: Annotated[bool, text_rule(v.boolean)] = False
+    group_id: Annotated[str, Replace(v.group_id)]
+    permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
+    topic_id: Annotated[str, Replace(v.topic_id)]
+    permission: Annotated[int, Update(_permission, text=False)]
+    adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
 
 class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     """Create/read/update/delete of one topic permission of a permission group."""
 
     kind = "TopicPermission"
-    Args = TopicPermissionInputs
-    replace_fields = ("group_id", "permission_group_id", "topic_id")
-    update_fields = ("permission", "adopt_existing")
+    Inputs = TopicPermissionInputs
+    item_noun = "topic permission"
 
-    def to_wire(self, name: str, value: Any) -> Any:
-        return to_wire(value) if name == "permission" else value
+    def to_state(self, name: str, value: Any) -> Any:
+        return to_state(value) if name == "permission" else value
 
     def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
         topic, group = known.get("topic_id"), known.get("group_id")
@@ -95,27 +79,19 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     @staticmethod
     def outputs(a: TopicPermissionInputs) -> dict[str, Any]:
         out = a.model_dump()
-        out["permission"] = to_wire(a.permission)
+        out["permission"] = to_state(a.permission)
         return out
 
     def _current(self, a: TopicPermissionInputs, action: str) -> int | None:
         """The permission the server holds for this topic, or None when there is none."""
-        from ..errors import ChatClientError
-
-        try:
-            result = self.client().get_topic_permissions(
-                a.group_id, a.permission_group_id, [a.topic_id])
-        except ChatClientError as exc:
-            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND,
-                            TOPIC_PERMISSION_NOT_FOUND):
-                return None
-            raise self.fail(self.ident(a), action, exc) from None
-        for item in result.items:
-            if item.ok and item.topic_id == a.topic_id:
-                return int(item.permission or 0)
-            if item.error_code not in (0, *GONE_ITEM_CODES):
-                raise self.fail(self.ident(a), action, _item_error(item)) from None
-        return None
+        result = self.call(self.ident(a), action, lambda: self.client().get_topic_permissions(
+            a.group_id, a.permission_group_id, [a.topic_id]),
+            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND, TOPIC_PERMISSION_NOT_FOUND))
+        if result is None:
+            return None
+        self.check_items(self.ident(a), action, result.items, gone=GONE_ITEM_CODES)
+        found = [i for i in result.items if i.ok and i.topic_id == a.topic_id]
+        return int(found[0].permission or 0) if found else None
 
     def _write(self, a: TopicPermissionInputs, method: str, action: str,
                wrap: bool = True) -> tuple[int, bool]:
@@ -154,7 +130,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
             return CreateResult(self.resource_id(a), self.outputs(a))
         current = self._current(a, "create")
         if current is None:  # not there after all: the add failed for its own reason
-            raise self.fail(self.ident(a), "create", _code_error(code)) from None
+            raise self.fail(self.ident(a), "create", self.item_error(code)) from None
         # There already. Taken over only when something shows it is this stack's: adoption,
         # a permission group whose auto-name contains this stack, this stack's state naming
         # it (``_claims``), or this very call having made it (an earlier answer was lost).
@@ -164,8 +140,8 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
         if not ours:
             raise self.fail(self.ident(a), "create", ValueError(
                 f"permission group {a.permission_group_id} already has a permission for "
-                f"topic {a.topic_id}: {describe(current, TopicPermissionBit)} (declared: "
-                f"{describe(a.permission, TopicPermissionBit)}), and nothing shows it belongs "
+                f"topic {a.topic_id}: {describe_bits(current, TopicPermissionBit)} (declared: "
+                f"{describe_bits(a.permission, TopicPermissionBit)}), and nothing shows it belongs "
                 "to this stack: another stack or the console may own it. If "
                 "another resource of this stack leaves this topic in the same update, make "
                 "this one wait for it (opts=pulumi.ResourceOptions(depends_on=[...])). If this "
@@ -174,7 +150,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
         if current != a.permission:
             code, _ = self._write(a, "set_topic_permissions", "create")
             if code != 0:
-                raise self.fail(self.ident(a), "create", _code_error(code)) from None
+                raise self.fail(self.ident(a), "create", self.item_error(code)) from None
         return CreateResult(self.resource_id(a), self.outputs(a))
 
     def _refreshed(self, a: TopicPermissionInputs) -> int | None:
@@ -221,37 +197,19 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
                 # Removed outside Pulumi since the last refresh: add it back as declared.
                 code, _ = self._write(new, "add_topic_permissions", "update")
             if code != 0:
-                raise self.fail(self.ident(new), "update", _code_error(code)) from None
+                raise self.fail(self.ident(new), "update", self.item_error(code)) from None
         return UpdateResult(self.outputs(new))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        from ..errors import ChatClientError
-
         a = self.args(props)
         if self.held(self.identities(props)[0]):
             return
-        try:
-            result = self.client().delete_topic_permissions(
-                a.group_id, a.permission_group_id, [a.topic_id])
-        except ChatClientError as exc:
-            if code_of(exc) in (GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND):
-                return  # its permission group or community is gone, and it with them
-            raise self.fail(self.ident(a), "delete", exc) from None
-        for item in result.items:
-            if item.error_code not in (0, *GONE_ITEM_CODES):
-                raise self.fail(self.ident(a), "delete", _item_error(item)) from None
-
-
-def _item_error(item: Any) -> Exception:
-    from ..errors import error_for
-
-    return error_for(item.error_code, item.error_info, "topic permission item")
-
-
-def _code_error(code: int) -> Exception:
-    from ..errors import error_for
-
-    return error_for(code, "", "topic permission item")
+        # A permission group or community that is gone took its topic permissions with it.
+        result = self.call(self.ident(a), "delete", lambda: self.client().delete_topic_permissions(
+            a.group_id, a.permission_group_id, [a.topic_id]),
+            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
+        if result is not None:
+            self.check_items(self.ident(a), "delete", result.items, gone=GONE_ITEM_CODES)
 
 
 @dataclass
@@ -284,18 +242,10 @@ class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
                  permission: pulumi.Input[Any] | None = None,
                  adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
-        props = merge_args(args, dict(group_id=group_id, permission_group_id=permission_group_id,
-                                      topic_id=topic_id, permission=permission,
-                                      adopt_existing=adopt_existing),
-                           defaults={"adopt_existing": False})
-        provider = TopicPermissionProvider()
-        props = prepare(provider, resource_name, props,
-                        ("group_id", "permission_group_id", "topic_id", "permission"))
-        permission = props["permission"]
-        if isinstance(permission, int):
-            props["permission"] = to_wire(permission)
-        super().__init__(provider, resource_name, props, opts)
-        warn_undefined_bits(self, permission, TopicPermissionBit, "topics")
+        props = construct(self, TopicPermissionProvider(), resource_name, args, dict(
+            group_id=group_id, permission_group_id=permission_group_id, topic_id=topic_id,
+            permission=permission, adopt_existing=adopt_existing), opts)
+        warn_undefined_bits(self, props.get("permission"), TopicPermissionBit, "topics")
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],
