@@ -358,7 +358,8 @@ def test_provider_blob_is_small_by_reference_and_stateless(everything: Registere
     blobs = {r.provider_blob for r in resources}
     assert len(blobs) == 1  # one blob per type: the plugin unpickles and configures once
     blob = blobs.pop()
-    assert isinstance(blob, str)
+    # Canonical base64 text (what the plugin host decodes), not bytes or a repr.
+    assert base64.b64encode(base64.b64decode(blob, validate=True)).decode() == blob
     assert rpc.is_rpc_secret(resources[0].inputs[PROVIDER_KEY])
     assert blob == provider_blob(cls())
 

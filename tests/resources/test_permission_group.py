@@ -491,11 +491,14 @@ def test_delete_is_idempotent(provider: PermissionGroupProvider, calls: Calls,
     provider.delete(f"{GROUP_ID}/{PG}", outs)  # already gone: still succeeds
 
 
-def test_delete_after_community_destroyed(provider: PermissionGroupProvider,
+def test_delete_after_community_destroyed(provider: PermissionGroupProvider, calls: Calls,
                                           raw: TencentChatClient) -> None:
     outs = created(provider)
     raw.destroy_group(GROUP_ID)
-    provider.delete(f"{GROUP_ID}/{PG}", outs)
+    next_deployment()
+    calls.mark()
+    provider.delete(f"{GROUP_ID}/{PG}", outs)  # the community took the group with it: done
+    assert calls.commands() == {"destroy_permission_group": 1}
 
 
 def test_delete_leaves_other_groups(provider: PermissionGroupProvider,

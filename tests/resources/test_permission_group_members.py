@@ -323,12 +323,17 @@ def test_delete_removes_only_listed(provider: PermissionGroupMembersProvider, ca
 
 
 def test_delete_after_permission_group_or_community_gone(
-        provider: PermissionGroupMembersProvider, raw: TencentChatClient) -> None:
+        provider: PermissionGroupMembersProvider, raw: TencentChatClient, calls: Calls) -> None:
     outs = created(provider)
     raw.destroy_permission_groups(GROUP_ID, [PG])
-    provider.delete(ID, outs)
+    next_deployment()
+    calls.mark()
+    provider.delete(ID, outs)  # gone with its permission group: done, after asking
+    assert calls.commands() == {"delete_permission_group_member": 1}
     raw.destroy_group(GROUP_ID)
-    provider.delete(ID, outs)
+    calls.mark()
+    provider.delete(ID, outs)  # and with its community
+    assert calls.commands() == {"delete_permission_group_member": 1}
 
 
 # -- failing part-way -------------------------------------------------------------------------

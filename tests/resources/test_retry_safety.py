@@ -292,3 +292,22 @@ def test_members_reruns_after_exhaustion(group: str, quick: EmulatorProcess,
     rerun_after_exhaustion(quick, "delete_permission_group_member",
                            lambda: provider.delete("", outs))
     assert members(raw) == []
+
+
+@pytest.mark.parametrize("field", ["name", "permission", "custom_string"])
+def test_a_lost_answer_proves_nothing_when_one_field_differs(
+        community: Community, quick: EmulatorProcess, raw: TencentChatClient,
+        field: str) -> None:
+    # Someone else's group holds the ID with one field different. The create's first answer
+    # (the conflict) is lost, so the retry's conflict follows a doubtful attempt: only equal
+    # values in every field would make it this call's own work.
+    values = {"name": "Admins", "permission": 39, "custom_string": "tier=1"}
+    values[field] = {"name": "Others", "permission": 7, "custom_string": "theirs"}[field]
+    raw.create_permission_group(GROUP_ID, values["name"], permission=values["permission"],
+                                permission_group_id=PG, custom_string=values["custom_string"])
+    provider = PermissionGroupProvider()
+    fault(quick, "create_permission_group", "dropped answer")
+    with pytest.raises(ProviderError, match="adopt_existing=True"):
+        provider.create(checked(provider, pg_news(permission_group_id=PG, custom_string="tier=1")))
+    assert injected(quick) == 1
+    assert pgs(raw) == {PG: (values["name"], values["permission"], values["custom_string"])}

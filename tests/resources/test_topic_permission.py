@@ -344,12 +344,18 @@ def test_delete_is_idempotent(provider: TopicPermissionProvider, calls: Calls,
 
 
 def test_delete_after_permission_group_or_community_gone(provider: TopicPermissionProvider,
-                                                         raw: TencentChatClient) -> None:
+                                                         raw: TencentChatClient,
+                                                         calls: Calls) -> None:
     outs = created(provider)
     raw.destroy_permission_groups(GROUP_ID, [PG])
-    provider.delete(ID, outs)
+    next_deployment()
+    calls.mark()
+    provider.delete(ID, outs)  # gone with its permission group: done, after asking
+    assert calls.commands() == {"delete_topic_permission_group": 1}
     raw.destroy_group(GROUP_ID)
-    provider.delete(ID, outs)
+    calls.mark()
+    provider.delete(ID, outs)  # and with its community
+    assert calls.commands() == {"delete_topic_permission_group": 1}
 
 
 # -- topic destroyed out of band ------------------------------------------------------------
@@ -363,7 +369,10 @@ def test_read_gone_with_topic(provider: TopicPermissionProvider,
 
 
 def test_delete_after_topic_destroyed(provider: TopicPermissionProvider,
-                                      raw: TencentChatClient) -> None:
+                                      raw: TencentChatClient, calls: Calls) -> None:
     outs = created(provider)
     raw.destroy_topics(GROUP_ID, [TOPIC_GENERAL])
-    provider.delete(ID, outs)
+    next_deployment()
+    calls.mark()
+    provider.delete(ID, outs)  # gone with its topic: done, after asking
+    assert calls.commands() == {"delete_topic_permission_group": 1}
