@@ -24,20 +24,7 @@ _EXPORTS = {
     "ConfigError": "errors",
 }
 
-__all__ = [
-    "ClientSettings",
-    "ConfigError",
-    "GroupPermission",
-    "PermissionGroup",
-    "PermissionGroupArgs",
-    "PermissionGroupMembers",
-    "PermissionGroupMembersArgs",
-    "TencentChatClient",
-    "TencentChatError",
-    "TopicPermission",
-    "TopicPermissionArgs",
-    "TopicPermissionBit",
-]
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
@@ -53,14 +40,28 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
 
-if TYPE_CHECKING:
-    from .client import TencentChatClient
-    from .config import ClientSettings
-    from .errors import ConfigError, TencentChatError
-    from .permissions import GroupPermission, TopicPermissionBit
-    from .resources.permission_group import PermissionGroup, PermissionGroupArgs
-    from .resources.permission_group_members import (
-        PermissionGroupMembers,
-        PermissionGroupMembersArgs,
+if TYPE_CHECKING:  # for type checkers: the names above, imported eagerly
+    from .client import TencentChatClient as TencentChatClient
+    from .config import ClientSettings as ClientSettings
+    from .errors import ConfigError as ConfigError
+    from .errors import TencentChatError as TencentChatError
+    from .permissions import GroupPermission as GroupPermission
+    from .permissions import TopicPermissionBit as TopicPermissionBit
+    from .resources.community_permission_settings import (
+        CommunityPermissionSettings as CommunityPermissionSettings,
     )
-    from .resources.topic_permission import TopicPermission, TopicPermissionArgs
+    from .resources.community_permission_settings import (
+        CommunityPermissionSettingsArgs as CommunityPermissionSettingsArgs,
+    )
+    from .resources.permission_group import PermissionGroup as PermissionGroup
+    from .resources.permission_group import PermissionGroupArgs as PermissionGroupArgs
+    from .resources.permission_group_members import (
+        PermissionGroupMembers as PermissionGroupMembers,
+    )
+    from .resources.permission_group_members import (
+        PermissionGroupMembersArgs as PermissionGroupMembersArgs,
+    )
+    from .resources.topic import Topic as Topic
+    from .resources.topic import TopicArgs as TopicArgs
+    from .resources.topic_permission import TopicPermission as TopicPermission
+    from .resources.topic_permission import TopicPermissionArgs as TopicPermissionArgs

@@ -1,4 +1,4 @@
-"""Deterministic auto-names for permission groups.
+"""Deterministic auto-names for permission groups and topics.
 
 A permission group created without an explicit ID is named ``@PMG#_<slug>-<hash><check>``:
 ``slug`` is the resource name reduced to safe characters, ``hash`` the first 8 hex digits of
@@ -14,7 +14,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .validation import PERMISSION_GROUP_ID_MAX_BYTES, PERMISSION_GROUP_ID_PREFIX
+from .validation import (
+    PERMISSION_GROUP_ID_MAX_BYTES,
+    PERMISSION_GROUP_ID_PREFIX,
+    TOPIC_ID_MAX_BYTES,
+    TOPIC_ID_SEPARATOR,
+)
 
 _HASH_LEN = 8
 _CHECK_LEN = 4
@@ -26,20 +31,38 @@ def _check(base: str) -> str:
     return hashlib.sha256(f"pulumi-tencentchat:{base}".encode()).hexdigest()[:_CHECK_LEN]
 
 
+def _auto(prefix: str, max_bytes: int, fallback: str, project: str, stack: str,
+          resource_name: str) -> str:
+    digest = hashlib.sha256(f"{project}\0{stack}\0{resource_name}".encode()).hexdigest()
+    room = max_bytes - len(prefix.encode()) - 1 - _HASH_LEN - _CHECK_LEN
+    slug = _UNSAFE.sub("_", resource_name).strip("_")[:max(room, 1)] or fallback
+    base = f"{prefix}{slug}-{digest[:_HASH_LEN]}"
+    return base + _check(base)
+
+
+def _is_auto(value: str) -> bool:
+    match = _SUFFIX.search(value)
+    return bool(match) and match.group(1) == _check(value[: match.start(1)])  # type: ignore[union-attr]
+
+
 def auto_name(project: str, stack: str, resource_name: str) -> str:
     """The permission-group ID a resource gets when none is given."""
-    digest = hashlib.sha256(f"{project}\0{stack}\0{resource_name}".encode()).hexdigest()
-    room = PERMISSION_GROUP_ID_MAX_BYTES - len(PERMISSION_GROUP_ID_PREFIX) - 1 - _HASH_LEN \
-        - _CHECK_LEN
-    slug = _UNSAFE.sub("_", resource_name).strip("_")[:room] or "pg"
-    base = f"{PERMISSION_GROUP_ID_PREFIX}{slug}-{digest[:_HASH_LEN]}"
-    return base + _check(base)
+    return _auto(PERMISSION_GROUP_ID_PREFIX, PERMISSION_GROUP_ID_MAX_BYTES, "pg", project, stack,
+                 resource_name)
 
 
 def is_auto_named(permission_group_id: str) -> bool:
     """True when ``permission_group_id`` was produced by :func:`auto_name`."""
-    match = _SUFFIX.search(permission_group_id)
-    if not match or not permission_group_id.startswith(PERMISSION_GROUP_ID_PREFIX):
-        return False
-    base = permission_group_id[: match.start(1)]
-    return match.group(1) == _check(base)
+    return permission_group_id.startswith(PERMISSION_GROUP_ID_PREFIX) and _is_auto(
+        permission_group_id)
+
+
+def auto_topic_id(group_id: str, project: str, stack: str, resource_name: str) -> str:
+    """The topic ID a ``Topic`` gets when none is given: ``<group_id>@TOPIC#_<slug>-<hash>``."""
+    return _auto(group_id + TOPIC_ID_SEPARATOR, TOPIC_ID_MAX_BYTES, "topic", project, stack,
+                 resource_name)
+
+
+def is_auto_topic_id(topic_id: str) -> bool:
+    """True when ``topic_id`` was produced by :func:`auto_topic_id`."""
+    return TOPIC_ID_SEPARATOR in topic_id and _is_auto(topic_id)

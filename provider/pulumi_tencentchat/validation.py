@@ -16,6 +16,11 @@ TOPIC_ID_SEPARATOR = "@TOPIC#_"
 
 NAME_MAX_BYTES = 150
 CUSTOM_STRING_MAX_BYTES = 3000
+# Topic profile (docs/tencent-api.md#716-create_topic).
+TOPIC_NAME_MAX_BYTES = 30
+INTRODUCTION_MAX_BYTES = 240
+NOTIFICATION_MAX_BYTES = 300
+FACE_URL_MAX_BYTES = 100
 TOPIC_ID_MAX_BYTES = 96
 ACCOUNT_MAX_BYTES = 32
 # Custom group IDs must be shorter than 48 bytes (spec §4).
@@ -208,8 +213,8 @@ def topic_in_group(topic: str, group: str) -> None:
                          f"{group + TOPIC_ID_SEPARATOR!r}; got {shown(topic)})")
 
 
-def permission_group_name(value: object) -> str:
-    """A permission-group name: 1 to 150 bytes of UTF-8, not blank, no control characters.
+def _name(value: object, limit: int) -> str:
+    """A display name: 1 to ``limit`` bytes of UTF-8, not blank, no control characters.
 
     Returned exactly as given, and compared that way: no Unicode normalisation (NFC/NFKC),
     no trimming. Tencent does not document whether it normalises names, so the provider sends
@@ -221,21 +226,54 @@ def permission_group_name(value: object) -> str:
         raise ValueError("must not be empty")
     if text.isspace():
         raise ValueError("must not be blank (it is only whitespace)")
-    _max_bytes(text, NAME_MAX_BYTES, " of UTF-8")
+    _max_bytes(text, limit, " of UTF-8")
     return safe_text(text)
 
 
-def custom_string(value: object) -> str:
-    """A permission group's custom string: at most 3000 bytes of UTF-8 (None means empty).
-
-    Free-form: newlines and tabs are allowed, other control characters are not. Kept and
-    compared exactly as given, like :func:`name`.
-    """
+def _free_text(value: object, limit: int) -> str:
+    """Free-form text of at most ``limit`` bytes (None means empty): newlines and tabs are
+    allowed, other control characters are not. Kept and compared exactly as given."""
     if value is None:
         return ""
     text = _string(value)
-    _max_bytes(text, CUSTOM_STRING_MAX_BYTES, " of UTF-8")
+    _max_bytes(text, limit, " of UTF-8")
     return safe_text(text, CUSTOM_STRING_LAYOUT)
+
+
+def permission_group_name(value: object) -> str:
+    """A permission-group name: 1 to 150 bytes of UTF-8 (see :func:`_name`)."""
+    return _name(value, NAME_MAX_BYTES)
+
+
+def custom_string(value: object) -> str:
+    """A custom string (permission group or topic): at most 3000 bytes of free text."""
+    return _free_text(value, CUSTOM_STRING_MAX_BYTES)
+
+
+def topic_name(value: object) -> str:
+    """A topic name: 1 to 30 bytes of UTF-8 (see :func:`_name`)."""
+    return _name(value, TOPIC_NAME_MAX_BYTES)
+
+
+def introduction(value: object) -> str:
+    """A topic's introduction: at most 240 bytes of free text."""
+    return _free_text(value, INTRODUCTION_MAX_BYTES)
+
+
+def notification(value: object) -> str:
+    """A topic's notification: at most 300 bytes of free text."""
+    return _free_text(value, NOTIFICATION_MAX_BYTES)
+
+
+def face_url(value: object) -> str:
+    """A topic's picture URL: at most 100 bytes of printable ASCII (None means none)."""
+    if value is None or value == "":
+        return ""
+    text = identifier(value)
+    if " " in text:
+        raise ValueError(f"must be a URL without spaces (got {shown(text)})")
+    _max_bytes(text, FACE_URL_MAX_BYTES)
+    return text
 
 
 def flag(value: object) -> bool:

@@ -15,8 +15,6 @@ from pulumi_tencentchat.resources._fields import Mode, rule_of
 from tests.support.registry import ResourceSpec, resources
 
 SPECS = resources()
-#: Inputs the constructor fills itself when the program leaves them out.
-FILLED_BY_THE_PROGRAM = {"PermissionGroup": {"permission_group_id"}}
 
 
 def keywords(spec: ResourceSpec) -> dict[str, inspect.Parameter]:
@@ -49,7 +47,7 @@ def test_every_input_has_a_rule_and_a_diff_mode(spec: ResourceSpec) -> None:
 def test_defaults_agree(spec: ResourceSpec) -> None:
     model_fields = spec.provider.Inputs.model_fields
     args_fields = {f.name: f for f in dataclasses.fields(spec.args)}
-    filled = FILLED_BY_THE_PROGRAM.get(spec.name, set())
+    filled = set(spec.provider.program_filled)
     for name, info in model_fields.items():
         arg = args_fields[name]
         keyword = keywords(spec)[name]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pulumi_tencentchat import GroupPermission as G
 from pulumi_tencentchat import TopicPermissionBit as T
-from pulumi_tencentchat.naming import auto_name, is_auto_named
+from pulumi_tencentchat.naming import auto_name, auto_topic_id, is_auto_named, is_auto_topic_id
 
 from tests.support.launch import Project
 from tests.support.program import PROVIDER_KEY, RegisteredResources, run_program
@@ -24,6 +24,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PG_TYPE = "pulumi-python:dynamic/tencentchat:PermissionGroup"
 TP_TYPE = "pulumi-python:dynamic/tencentchat:TopicPermission"
 MEMBERS_TYPE = "pulumi-python:dynamic/tencentchat:PermissionGroupMembers"
+TOPIC_TYPE = "pulumi-python:dynamic/tencentchat:Topic"
+SETTINGS_TYPE = "pulumi-python:dynamic/tencentchat:CommunityPermissionSettings"
 
 
 PROJECT = Project.load(REPO_ROOT)
@@ -64,12 +66,27 @@ def test_example_registers_the_expected_resources(dev: RegisteredResources) -> N
     assert len(dev.of_type(PG_TYPE)) == 3
     assert len(dev.of_type(TP_TYPE)) == 5
     assert len(dev.of_type(MEMBERS_TYPE)) == 1
-    assert len(dev) == 9
+    assert len(dev.of_type(TOPIC_TYPE)) == 2
+    assert len(dev.of_type(SETTINGS_TYPE)) == 1
+    assert len(dev) == 12
     assert sorted(r.name for r in dev) == sorted([
+        "community-defaults", "general", "announcements",
         "moderators", "members", "read-only",
         "moderators-announcements", "members-announcements",
         "moderators-general", "members-general", "read-only-general",
         "moderator-accounts"])
+
+
+def test_example_community_settings_and_topics(dev: RegisteredResources) -> None:
+    name, _main = project()
+    community = stack_config("dev")[f"{name}:groupId"]
+    assert inputs(dev, "community-defaults") == {
+        "group_id": community, "default_permission": int(G.GetGroupHistoryMessage),
+        "enable_permission_groups": True}
+    general = inputs(dev, "general")
+    assert general["topic_name"] == "general" and general["group_id"] == community
+    assert general["topic_id"] == auto_topic_id(community, name, "dev", "general")
+    assert is_auto_topic_id(inputs(dev, "announcements")["topic_id"])
 
 
 def test_example_permission_groups(dev: RegisteredResources) -> None:
@@ -92,7 +109,8 @@ def test_example_permission_groups(dev: RegisteredResources) -> None:
 def test_example_topic_permissions_and_members(dev: RegisteredResources) -> None:
     name, _main = project()
     config = stack_config("dev")
-    general, news = config[f"{name}:generalTopicId"], config[f"{name}:announcementsTopicId"]
+    general = inputs(dev, "general")["topic_id"]
+    news = inputs(dev, "announcements")["topic_id"]
     pg_ids = {n: inputs(dev, n)["permission_group_id"]
               for n in ("moderators", "members", "read-only")}
     expected = {

@@ -52,9 +52,16 @@ def test_the_dev_stack_deploys_through_the_cli_launch(seeded: EmulatorProcess) -
     raw = TencentChatClient(DEV_SDKAPPID, secret_key=DEV_SECRET_KEY, endpoint=seeded.url)
     groups = {g.name: g for g in raw.iter_permission_groups("@TGS#_dev")}
     assert set(groups) == {"Moderators", "Members", "Read-only"}
+    assert sorted(t.topic_name for t in raw.get_topics("@TGS#_dev").items) == [
+        "announcements", "general"]
+    info = raw.get_group_info(["@TGS#_dev"]).items[0]
+    assert (info.enable_permission, info.default_permission) == (1, 256)
     assert stack.up(run_project_program).ops("update") == []  # a second up changes nothing
     stack.destroy()
     assert list(raw.iter_permission_groups("@TGS#_dev")) == []
+    assert list(raw.get_topics("@TGS#_dev").items) == []
+    info = raw.get_group_info(["@TGS#_dev"]).items[0]
+    assert (info.enable_permission, info.default_permission) == (0, 0)  # as it was before
 
 
 def test_the_old_layout_could_not_start_the_provider(tmp_path: Path) -> None:

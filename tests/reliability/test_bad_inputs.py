@@ -29,9 +29,6 @@ from typing import Any
 import pytest
 from pulumi_tencentchat import (
     GroupPermission,
-    PermissionGroup,
-    PermissionGroupMembers,
-    TopicPermission,
     TopicPermissionBit,
 )
 from tencentchat_emulator.unverified import NORMALIZES_TEXT
@@ -57,8 +54,9 @@ SECRET_CONFIG_KEYS = ("tencentchat:secretKey", "tencentchat:userSig")
 MAX = (1 << 64) - 1
 
 PG, TP, MEMBERS, CONFIG = "PermissionGroup", "TopicPermission", "PermissionGroupMembers", "config"
-CLASSES: dict[str, Callable[..., Any]] = {
-    PG: PermissionGroup, TP: TopicPermission, MEMBERS: PermissionGroupMembers}
+TOPIC, SETTINGS = "Topic", "CommunityPermissionSettings"
+CLASSES: dict[str, Callable[..., Any]] = {spec.name: spec.cls for spec in resources()}
+NEW_TOPIC = f"{G}@TOPIC#_rel_new"
 ARGS = {spec.name: spec.provider.Inputs for spec in resources()}
 
 # A valid declaration of each resource; every catalogue entry changes one field of it.
@@ -68,6 +66,11 @@ GOOD: dict[str, dict[str, Any]] = {
     TP: dict(group_id=G, permission_group_id=EXISTING_PG, topic_id=TOPIC_NEWS,
              permission=["SendTopicMessage"]),
     MEMBERS: dict(group_id=G, permission_group_id=EXISTING_PG, members=["bob", "carol"]),
+    TOPIC: dict(group_id=G, topic_id=NEW_TOPIC, topic_name="Lounge", introduction="hi",
+                notification="be kind", face_url="https://x.example/t.png",
+                custom_string="tier=1"),
+    # Switched off with no default: what Tencent takes (a default needs the switch on).
+    SETTINGS: dict(group_id=G, default_permission=0, enable_permission_groups=False),
 }
 
 
@@ -117,6 +120,14 @@ def tp(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
 
 def mem(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
     return Bad(f"members-{id_}", MEMBERS, field, value, rule, **kw)
+
+
+def topic(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
+    return Bad(f"topic-{id_}", TOPIC, field, value, rule, **kw)
+
+
+def settings(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
+    return Bad(f"settings-{id_}", SETTINGS, field, value, rule, **kw)
 
 
 def cfg(id_: str, key: str, rule: str, **overrides: str | None) -> Bad:
@@ -301,6 +312,55 @@ CATALOGUE: list[Bad] = [
     mem("account-leading-space", "members", [" bob"], "must not begin or end with whitespace",
         raw=False, note=SPACE_UNVERIFIED),
     mem("group-id-leading-space", "group_id", " " + G, "must not begin or end with whitespace"),
+    # -- Topic ------------------------------------------------------------------------------
+    topic("group-id-missing", "group_id", MISSING, "is required"),
+    topic("group-id-no-prefix", "group_id", "community1", "starting with '@TGS#_'"),
+    topic("topic-id-of-another-community", "topic_id", f"{OTHER}@TOPIC#_x",
+          "must be a topic of community"),
+    topic("topic-id-97-bytes", "topic_id", TOPIC_96 + "x", "at most 96 bytes (got 97"),
+    topic("topic-id-not-a-topic", "topic_id", G, "must be a topic ID"),
+    topic("topic-id-trailing-space", "topic_id", NEW_TOPIC + " ",
+          "must not begin or end with whitespace", raw=False, note=SPACE_UNVERIFIED),
+    topic("topic-name-missing", "topic_name", MISSING, "is required"),
+    topic("topic-name-empty", "topic_name", "", "must not be empty"),
+    topic("topic-name-31-bytes", "topic_name", "x" * 31, "at most 30 bytes of UTF-8 (got 31"),
+    topic("topic-name-33-bytes-cjk", "topic_name", "话" * 11, "at most 30 bytes of UTF-8 (got 33"),
+    topic("topic-name-blank", "topic_name", "  ", "must not be blank", raw=False,
+          note=BLANK_UNVERIFIED),
+    topic("topic-name-ansi-escape", "topic_name", "\x1b[31mLounge", "which starts terminal",
+          raw=False, note=TEXT_UNVERIFIED),
+    topic("topic-name-zero-width", "topic_name", "Lou\u200bnge", "must not contain zero-width",
+          raw=False, note=TEXT_UNVERIFIED),
+    topic("introduction-241-bytes", "introduction", "i" * 241, "at most 240 bytes"),
+    topic("introduction-bidi", "introduction", "hi\u202e", "bidirectional-text", raw=False,
+          note=TEXT_UNVERIFIED),
+    topic("notification-301-bytes", "notification", "n" * 301, "at most 300 bytes"),
+    topic("notification-nul", "notification", "be\x00kind", "must not contain control",
+          raw=False, note=TEXT_UNVERIFIED),
+    topic("face-url-101-bytes", "face_url", "https://x.example/" + "a" * 83,
+          "at most 100 bytes (got 101"),
+    topic("face-url-space", "face_url", "https://x.example/a b.png", "without spaces",
+          raw=False, note="a URL with a space is refused here; whether Tencent checks "
+          "FaceUrl beyond its byte limit is undocumented"),
+    topic("face-url-wrong-type", "face_url", 7, "must be a string"),
+    topic("custom-string-3001-bytes", "custom_string", "c" * 3001, "at most 3000 bytes"),
+    topic("adopt-existing-not-bool", "adopt_existing", "no", "must be true or false",
+          raw=False, note="adopt_existing is not an API field"),
+    # -- CommunityPermissionSettings ----------------------------------------------------------
+    settings("group-id-missing", "group_id", MISSING, "is required"),
+    settings("group-id-is-a-topic", "group_id", TOPIC_GENERAL, "not a topic ID"),
+    settings("default-missing", "default_permission", MISSING, "is required", raw=False,
+             note="optional in the API; required here: a silent 0 would strip every "
+             "member's rights"),
+    settings("default-while-switched-off", "default_permission", 64,
+             "needs enable_permission_groups=True"),
+    settings("default-negative", "default_permission", -1, "between 0 and 2^64-1"),
+    settings("default-2^64-decimal-string", "default_permission", str(1 << 64),
+             "between 0 and 2^64-1"),
+    settings("default-topic-bit-name", "default_permission", ["SendTopicMessage"],
+             "unknown GroupPermission bit name", raw=False,
+             note="bit names are the provider's notation, not an API form"),
+    settings("switch-not-bool", "enable_permission_groups", "yes", "must be true or false"),
     # -- config -----------------------------------------------------------------------------
     cfg("sdkappid-missing", "sdkAppId", "is not set", sdkAppId=None),
     cfg("sdkappid-non-numeric", "sdkAppId", "must be a number", sdkAppId="my-app"),
@@ -370,6 +430,13 @@ _RAW_FIELDS = {
 }
 
 
+_TOPIC_FIELDS = {
+    "group_id": "GroupId", "topic_id": "TopicId", "topic_name": "TopicName",
+    "introduction": "Introduction", "notification": "Notification", "face_url": "FaceUrl",
+    "custom_string": "CustomString",
+}
+
+
 def raw_request(target: str, field: str, value: Any) -> tuple[str, dict[str, Any]]:
     """The API request the good resource's create makes, with ``field`` set to ``value``."""
     def put(body: dict[str, Any], key: str) -> None:
@@ -394,6 +461,21 @@ def raw_request(target: str, field: str, value: Any) -> tuple[str, dict[str, Any
         else:
             put(body, _RAW_FIELDS[field])
         return "add_topic_permission_group", body
+    if target == TOPIC:
+        body = {"GroupId": G, "TopicId": NEW_TOPIC, "TopicName": "Lounge",
+                "Introduction": "hi", "Notification": "be kind",
+                "FaceUrl": "https://x.example/t.png", "CustomString": "tier=1"}
+        put(body, _TOPIC_FIELDS[field])
+        return "create_topic", body
+    if target == SETTINGS:
+        body = {"GroupId": G, "EnablePermission": 0}  # what the good resource sends
+        if field == "default_permission":
+            put(body, "DefaultPermission")
+        elif field == "enable_permission_groups":
+            put(body, "EnablePermission")
+        else:
+            put(body, "GroupId")
+        return "modify_group_base_info", body
     body = {"GroupId": G, "PermissionGroupId": EXISTING_PG,
             "MemberList": [{"Member_Account": "bob"}, {"Member_Account": "carol"}]}
     if field == "members" and isinstance(value, list):
@@ -426,6 +508,10 @@ def server_state(raw: Raw) -> dict[str, Any]:
             "GroupId": G, "PermissionGroupId": EXISTING_PG})["TopicPermissionResultList"],
         "members": raw.ok("get_permission_group_member_list", {
             "GroupId": G, "PermissionGroupId": EXISTING_PG})["MemberList"],
+        "topics": raw.ok("get_topic", {"GroupId": G, "From_Account": "administrator"})[
+            "TopicAndSelfInfo"],
+        "settings": raw.ok("get_group_info", {"GroupIdList": [G], "ResponseFilter": {
+            "GroupBaseInfoFilter": ["EnablePermission", "DefaultPermission"]}})["GroupInfo"],
     }
 
 
@@ -567,6 +653,11 @@ def test_unverified_entries_are_stored_by_the_emulator_exactly_as_sent(
         item = stored[body["PermissionGroupId"]]  # a padded ID is a group of its own
         assert (item["PermissionGroupName"], item["CustomString"]) == (
             body["PermissionGroupName"], body["CustomString"])
+    elif entry.target == TOPIC:
+        stored = {item["TopicInfo"]["TopicId"]: item["TopicInfo"] for item in state["topics"]}
+        item = stored[body["TopicId"]]  # a padded ID is a topic of its own
+        assert all(item[key] == body[key] for key in ("TopicName", "Introduction",
+                                                      "Notification", "CustomString"))
     else:
         members = {m["Member_Account"] for m in state["members"]}
         assert set(entry.value) <= members
@@ -650,6 +741,12 @@ CONTROLS: list[Good] = [
     Good("pg-pg-id-inner-space", PG, "permission_group_id", "@PMG#_senior mods"),
     Good("pg-permission-zero-padded-digit-string", PG, "permission", "0" * 30 + "64"),
     Good("members-1000", MEMBERS, "members", ACCOUNTS_1001[:1000], raw=False),
+    Good("topic-name-30-bytes-cjk", TOPIC, "topic_name", "话" * 10),
+    Good("topic-introduction-240-bytes", TOPIC, "introduction", "i" * 240),
+    Good("topic-notification-300-bytes-with-lines", TOPIC, "notification", "n\n" * 150),
+    Good("topic-face-url-100-bytes", TOPIC, "face_url", "https://x.example/" + "a" * 82),
+    Good("topic-id-96-bytes", TOPIC, "topic_id", TOPIC_96[:-4] + "xyzw"),
+    Good("settings-no-default-while-off", SETTINGS, "default_permission", 0, raw=False),
 ]
 
 

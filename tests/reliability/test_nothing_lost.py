@@ -142,6 +142,8 @@ class Run:
     #: Creates refused because another stack's object held the ID, and the user's answers.
     refused: int = 0
     adopted: int = 0
+    #: The community's settings before the walk (what must be back when nobody declares them).
+    baseline: tuple[bool, int] = (False, 0)
     given_up: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
 
@@ -185,7 +187,8 @@ class Run:
 
     def audit(self, label: str, **kwargs: Any) -> None:
         pairs = [(a.engine, a.program) for a in self.actors.values()]
-        found = audit(pairs, server=Server.read(self.raw, GROUP_ID), **kwargs)
+        found = audit(pairs, server=Server.read(self.raw, GROUP_ID, TOPICS),
+                      baseline=self.baseline, **kwargs)
         for bucket in ("duplicates", "orphans", "mismatches"):
             getattr(self.findings, bucket).extend(
                 f"after {label}: {text}" for text in getattr(found, bucket))
@@ -222,10 +225,12 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
     for name, stack in stacks.items():
         walker = Walker(random.Random(rng.randrange(2**31)), GROUP_ID, TOPICS,
                         ACCOUNTS if name == "dev" else OTHER_ACCOUNTS, stack=name,
-                        pg_names=tuple(f"{'' if name == 'dev' else 'b'}pg{i}" for i in range(7)))
+                        pg_names=tuple(f"{'' if name == 'dev' else 'b'}pg{i}" for i in range(7)),
+                        manages_settings=name == "dev")
         actors[name] = Actor(name, Engine(stack), walker, Program(GROUP_ID))
     actors["preview"].walker.others = actors["dev"].custom_ids
-    run = Run(actors, Ledger(emulator), raw, rng)
+    run = Run(actors, Ledger(emulator), raw, rng,
+              baseline=Server.read(raw, GROUP_ID, TOPICS).settings)
     step = 0
     while run.total_ops < TARGET_OPS:
         step += 1
@@ -280,7 +285,7 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
         run.deploy(f"destroy {actor.name}", BASE, actor.engine.destroy)
         actor.program = Program(GROUP_ID)
         run.audit(f"destroy {actor.name}")
-    leftover = Server.read(raw, GROUP_ID)
+    leftover = Server.read(raw, GROUP_ID, TOPICS)
 
     ledger, f = run.ledger, run.findings
     faults = ledger.faults
@@ -311,11 +316,13 @@ def test_nothing_lost_under_faults(emulator: EmulatorProcess, raw: TencentChatCl
     assert f.orphans == [], f.orphans[:10]
     assert f.mismatches == [], f.mismatches[:10]
     assert not leftover.pgs and not leftover.tps and not leftover.members
+    assert not leftover.topics and leftover.settings == run.baseline
     # Every kind of change happened.
     for kind in ("pg_create", "pg_update", "pg_replace", "pg_delete", "tp_create", "tp_update",
                  "tp_replace", "tp_delete", "members_create", "members_update",
                  "members_replace", "members_delete", "refresh", "forced_replace",
-                 "replace_then_revert", "slot_reuse", "steal"):
+                 "replace_then_revert", "slot_reuse", "steal", "topic_create", "topic_update",
+                 "topic_replace", "topic_delete", "settings_set", "settings_delete"):
         assert run.steps[kind] > 0, (kind, dict(run.steps))
 
 
@@ -332,7 +339,7 @@ def test_the_audit_sees_duplicates_orphans_and_mismatches(raw: TencentChatClient
         ResourceState(urn, PG_TYPE, f"{GROUP_ID}/{spec.pg_id}", outs, outs))
     raw.create_permission_group(GROUP_ID, "Audited", permission=64,
                                 permission_group_id=spec.pg_id)
-    assert not audit(engine, program, Server.read(raw, GROUP_ID))
+    assert not audit(engine, program, Server.read(raw, GROUP_ID, TOPICS))
 
     raw.create_permission_group(GROUP_ID, "Audited", permission=64,
                                 permission_group_id="@PMG#_twin")
@@ -344,7 +351,7 @@ def test_the_audit_sees_duplicates_orphans_and_mismatches(raw: TencentChatClient
     engine.deleted.add((TP_TYPE, f"{spec.pg_id}/{TOPICS[1]}"))
     raw.add_topic_permissions(GROUP_ID, spec.pg_id, {TOPICS[1]: 8})
     raw.modify_permission_group(GROUP_ID, spec.pg_id, permission=65)
-    found = audit(engine, program, Server.read(raw, GROUP_ID))
+    found = audit(engine, program, Server.read(raw, GROUP_ID, TOPICS))
     assert [t.split(" ", 3)[2] for t in found.duplicates] == ["@PMG#_twin"]
     assert len(found.orphans) == 3, found.orphans
     for planted in ("@PMG#_stray", f"{spec.pg_id}/{TOPICS[0]}", "member nobody"):
@@ -369,6 +376,6 @@ def test_the_audit_sees_an_object_two_stacks_record(raw: TencentChatClient) -> N
         pairs.append((engine, Program(GROUP_ID, pgs={"pg0": spec})))
     raw.create_permission_group(GROUP_ID, "Shared", permission=64,
                                 permission_group_id=spec.pg_id)
-    assert not audit(pairs[:1], server=Server.read(raw, GROUP_ID))
-    found = audit(pairs, server=Server.read(raw, GROUP_ID))
+    assert not audit(pairs[:1], server=Server.read(raw, GROUP_ID, TOPICS))
+    found = audit(pairs, server=Server.read(raw, GROUP_ID, TOPICS))
     assert len(found.duplicates) == 1 and "recorded by both" in found.duplicates[0]

@@ -21,13 +21,22 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
-from pulumi_tencentchat import PermissionGroup, PermissionGroupMembers, TopicPermission
+from pulumi_tencentchat import (
+    CommunityPermissionSettings,
+    PermissionGroup,
+    PermissionGroupMembers,
+    Topic,
+    TopicPermission,
+)
 from pulumi_tencentchat.client import TencentChatClient
-from pulumi_tencentchat.naming import auto_name
+from pulumi_tencentchat.naming import auto_name, auto_topic_id
 
 from tests.protocol.conftest import MEMBERS_TYPE, PG_TYPE, TP_TYPE
 from tests.support.engine import DeploymentFailed, Outcome, ResourceState, Stack
 from tests.support.plugin import DEFAULT_PROJECT, DEFAULT_STACK, PluginCallError
+
+TOPIC_TYPE = "pulumi-python:dynamic/tencentchat:Topic"
+SETTINGS_TYPE = "pulumi-python:dynamic/tencentchat:CommunityPermissionSettings"
 
 # -- the program ----------------------------------------------------------------------------------
 
@@ -74,7 +83,30 @@ class MembersSpec:
     members: tuple[str, ...]
 
 
-Spec = PGSpec | TPSpec | MembersSpec
+@dataclass(frozen=True)
+class TopicSpec:
+    """A declared Topic; ``topic_id`` None means auto-named by the program."""
+
+    name: str
+    topic_id: str | None
+    topic_name: str
+    introduction: str
+    stack: str = DEFAULT_STACK
+
+    def resolved_id(self, group_id: str) -> str:
+        return self.topic_id or auto_topic_id(group_id, DEFAULT_PROJECT, self.stack, self.name)
+
+
+@dataclass(frozen=True)
+class SettingsSpec:
+    """The declared CommunityPermissionSettings of the community."""
+
+    name: str
+    default_permission: int
+    enable: bool
+
+
+Spec = PGSpec | TPSpec | MembersSpec | TopicSpec | SettingsSpec
 
 
 @dataclass
@@ -85,15 +117,27 @@ class Program:
     pgs: dict[str, PGSpec] = field(default_factory=dict)
     tps: dict[str, TPSpec] = field(default_factory=dict)
     members: dict[str, MembersSpec] = field(default_factory=dict)
+    topics: dict[str, TopicSpec] = field(default_factory=dict)
+    settings: SettingsSpec | None = None
 
     def copy(self) -> Program:
-        return Program(self.group_id, dict(self.pgs), dict(self.tps), dict(self.members))
+        return Program(self.group_id, dict(self.pgs), dict(self.tps), dict(self.members),
+                       dict(self.topics), self.settings)
 
     def specs(self) -> list[Spec]:
-        return [*self.pgs.values(), *self.tps.values(), *self.members.values()]
+        return [*self.pgs.values(), *self.tps.values(), *self.members.values(),
+                *self.topics.values(), *([self.settings] if self.settings else [])]
 
     def run(self) -> None:
         """The Pulumi program: dependents take their permission group's output ID."""
+        if self.settings is not None:
+            CommunityPermissionSettings(
+                self.settings.name, group_id=self.group_id,
+                default_permission=self.settings.default_permission,
+                enable_permission_groups=self.settings.enable)
+        for t in self.topics.values():
+            Topic(t.name, group_id=self.group_id, topic_id=t.topic_id, topic_name=t.topic_name,
+                  introduction=t.introduction)
         made: dict[str, PermissionGroup] = {}
         for s in self.pgs.values():
             made[s.name] = PermissionGroup(
@@ -195,6 +239,9 @@ class Walker:
     stack: str = DEFAULT_STACK
     #: Custom IDs another stack uses now (``steal`` declares one of them here).
     others: Callable[[], list[str]] = lambda: []
+    #: Whether this stack declares the community's settings (one stack may).
+    manages_settings: bool = False
+    topic_names: tuple[str, ...] = ("lounge", "help", "dev")
     _serial: int = 0
     #: Topic-permission slots (pg, topic) left in the current step. Only a ``slot_reuse``
     #: newcomer, which waits for the resource leaving, takes one in the same deployment.
@@ -245,7 +292,7 @@ class Walker:
         if len(p.pgs) < self.max_pgs and free_names:
             choices.append(("pg_create", 6 if len(p.pgs) < 3 else 3))
         if p.pgs:
-            choices += [("pg_update", 4), ("pg_replace", 2), ("pg_delete", 1)]
+            choices += [("pg_update", 4), ("pg_replace", 2), ("pg_delete", 2)]
         if self._free_pairs(p):
             choices.append(("tp_create", 4))
         if p.tps:
@@ -258,6 +305,14 @@ class Walker:
                 choices += [("members_replace", 1), ("slot_reuse", 1)]
         if p.tps and self._free_pairs(p):
             choices.append(("slot_reuse", 2))
+        if len(p.topics) < len(self.topic_names):
+            choices.append(("topic_create", 1))
+        if p.topics:
+            choices += [("topic_update", 1), ("topic_replace", 1), ("topic_delete", 1)]
+        if self.manages_settings:
+            choices.append(("settings_set", 1))
+            if p.settings is not None:
+                choices.append(("settings_delete", 1))
         kinds, weights = zip(*choices, strict=True)
         kind = r.choices(kinds, weights)[0]
         getattr(self, kind)(p)
@@ -333,6 +388,40 @@ class Walker:
 
     def members_delete(self, p: Program) -> None:
         p.members.pop(self.rng.choice(list(p.members)))
+
+    # managed topics and the community's settings
+    def _topic_id(self, name: str) -> str | None:
+        if self.rng.random() < 0.5:
+            return None
+        return f"{self.group_id}@TOPIC#_{self.stack}_{name}_v{self._next()}"
+
+    def topic_create(self, p: Program) -> None:
+        name = self.rng.choice([n for n in self.topic_names if n not in p.topics])
+        p.topics[name] = TopicSpec(name, self._topic_id(name), f"{name} {self._next()}"[:30],
+                                   f"about {name}", stack=self.stack)
+
+    def topic_update(self, p: Program) -> None:
+        t = p.topics[self.rng.choice(list(p.topics))]
+        if self.rng.random() < 0.5:
+            p.topics[t.name] = replace(t, introduction=f"about {t.name} {self._next()}")
+        else:
+            p.topics[t.name] = replace(t, topic_name=f"{t.name} {self._next()}"[:30])
+
+    def topic_replace(self, p: Program) -> None:
+        t = p.topics[self.rng.choice(list(p.topics))]
+        p.topics[t.name] = replace(t, topic_id=self._topic_id(t.name) if t.topic_id is None
+                                   else None)
+
+    def topic_delete(self, p: Program) -> None:
+        del p.topics[self.rng.choice(list(p.topics))]
+
+    def settings_set(self, p: Program) -> None:
+        enable = self.rng.random() < 0.8
+        p.settings = SettingsSpec("community-settings",
+                                  self.rng.randrange(2048) if enable else 0, enable)
+
+    def settings_delete(self, p: Program) -> None:
+        p.settings = None
 
     # reuse of a freed slot in the same deployment
     def slot_reuse(self, p: Program) -> None:
@@ -442,9 +531,14 @@ class Server:
     tps: dict[tuple[str, str], int]
     members: set[tuple[str, str]]
     repeats: list[str]
+    #: Topics the program may manage (fixture topics left out): ID -> (name, introduction).
+    topics: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: The community's (switch, default permission).
+    settings: tuple[bool, int] = (False, 0)
 
     @classmethod
-    def read(cls, raw: TencentChatClient, group_id: str) -> Server:
+    def read(cls, raw: TencentChatClient, group_id: str,
+             fixtures: Iterable[str] = ()) -> Server:
         listing = [p for p in raw.iter_permission_groups(group_id) if p.ok]
         repeats = [f"permission group {i} listed twice"
                    for i in _repeated(p.permission_group_id for p in listing)]
@@ -459,17 +553,25 @@ class Server:
             accounts = list(raw.iter_permission_group_members(group_id, pg_id))
             repeats += [f"member {a} of {pg_id} listed twice" for a in _repeated(accounts)]
             members.update((pg_id, a) for a in accounts)
-        return cls(pgs, tps, members, repeats)
+        fixed = set(fixtures)
+        topics = {t.topic_id: (t.topic_name, t.introduction)
+                  for t in raw.get_topics(group_id).items if t.ok and t.topic_id not in fixed}
+        info = raw.get_group_info([group_id]).items[0]
+        settings = (info.enable_permission == 1, int(info.default_permission or 0))
+        return cls(pgs, tps, members, repeats, topics, settings)
 
 
 def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None = None,
-          server: Server | None = None, *, member_counts: bool | Engine = False) -> Findings:
+          server: Server | None = None, *, member_counts: bool | Engine = False,
+          baseline: tuple[bool, int] = (False, 0)) -> Findings:
     """Compare recorded state with the server, and with the program the last ``up`` applied.
 
     ``engine`` may be a list of (engine, program) pairs: stacks sharing the community, whose
     states together must account for every server object, none of them twice.
     ``member_counts``: also compare each group's recorded ``member_count`` (right after a
     refresh, when it was just read; an Engine: only that stack's, the one refreshed).
+    ``baseline``: the community's settings before any stack managed them (what must be back
+    when no stack declares them).
     """
     stacks = engine if isinstance(engine, list) else [(engine, program)]
     counted = {id(r) for one, _prog in stacks for r in one.state.values()
@@ -484,10 +586,15 @@ def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None
     rec_pgs: dict[str, ResourceState] = {}
     rec_tps: dict[tuple[str, str], ResourceState] = {}
     rec_members: dict[tuple[str, str], ResourceState] = {}
+    rec_topics: dict[str, ResourceState] = {}
+    rec_settings: dict[str, ResourceState] = {}
     deleted = set().union(*(one.deleted for one, _prog in stacks))
     for r in [r for one, _prog in stacks for r in one.state.values()]:
         o = r.outputs
-        if r.type == PG_TYPE:
+        if r.type in (TOPIC_TYPE, SETTINGS_TYPE):
+            owners = rec_topics if r.type == TOPIC_TYPE else rec_settings
+            keys = [o.get("topic_id") if r.type == TOPIC_TYPE else o.get("group_id")]
+        elif r.type == PG_TYPE:
             key: Any = o.get("permission_group_id")
             owners: dict[Any, ResourceState] = rec_pgs
             keys = [key]
@@ -526,6 +633,23 @@ def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None
     for key, r in rec_members.items():
         if key not in server.members:
             f.mismatches.append(f"{r.urn}: recorded member {key} is not on the server")
+    for topic_id, r in rec_topics.items():
+        want_topic = (r.outputs.get("topic_name"), r.outputs.get("introduction") or "")
+        if server.topics.get(topic_id) != want_topic:
+            f.mismatches.append(f"{r.urn}: recorded topic {topic_id} {want_topic}, server has "
+                                f"{server.topics.get(topic_id)}")
+    for topic_id, got_topic in server.topics.items():
+        if topic_id not in rec_topics:
+            f.orphans.append(f"topic {topic_id} {got_topic} is owned by no resource")
+    for r in rec_settings.values():
+        enabled = bool(r.outputs.get("enable_permission_groups"))
+        want_settings = (enabled, _int(r.outputs.get("default_permission")))
+        if enabled and server.settings != want_settings or server.settings[0] != enabled:
+            f.mismatches.append(f"{r.urn}: recorded settings {want_settings}, server has "
+                                f"{server.settings}")
+    if not rec_settings and server.settings != baseline:
+        f.mismatches.append(f"no stack declares the settings, yet they are {server.settings}, "
+                            f"not the {baseline} they were before")
 
     # Server objects nobody records.
     declared_pg_values = {(s.title, s.permission, s.custom_string)
@@ -575,9 +699,15 @@ def _program_vs_state(engine: Engine, program: Program) -> list[str]:
         elif isinstance(s, TPSpec):
             got = (o.get("permission_group_id"), o.get("topic_id"), _int(o.get("permission")))
             want = (program.pgs[s.pg].resolved_id, s.topic_id, s.permission)
-        else:
+        elif isinstance(s, MembersSpec):
             got = (o.get("permission_group_id"), frozenset(o.get("members") or []))
             want = (program.pgs[s.pg].resolved_id, frozenset(s.members))
+        elif isinstance(s, TopicSpec):
+            got = (o.get("topic_id"), o.get("topic_name"), o.get("introduction"))
+            want = (s.resolved_id(program.group_id), s.topic_name, s.introduction)
+        else:
+            got = (bool(o.get("enable_permission_groups")), _int(o.get("default_permission")))
+            want = (s.enable, s.default_permission)
         if got != want:
             problems.append(f"{r.urn}: state {got} differs from the program {want}")
     return problems

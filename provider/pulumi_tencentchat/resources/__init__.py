@@ -9,4 +9,7 @@ RESOURCES: dict[str, tuple[str, str]] = {
     "PermissionGroup": ("permission_group", "PermissionGroupProvider"),
     "TopicPermission": ("topic_permission", "TopicPermissionProvider"),
     "PermissionGroupMembers": ("permission_group_members", "PermissionGroupMembersProvider"),
+    "Topic": ("topic", "TopicProvider"),
+    "CommunityPermissionSettings": ("community_permission_settings",
+                                    "CommunityPermissionSettingsProvider"),
 }

@@ -99,6 +99,8 @@ class BaseProvider(ResourceProvider, Generic[A]):
     outputs_only: ClassVar[dict[str, Any]] = {}
     #: How an item of this resource is called in per-item error reports.
     item_noun: ClassVar[str] = "item"
+    #: Required inputs the constructor derives when the program leaves them out (auto-names).
+    program_filled: ClassVar[tuple[str, ...]] = ()
     replace_fields: ClassVar[tuple[str, ...]] = ()
     update_fields: ClassVar[tuple[str, ...]] = ()
     WRITES: ClassVar[tuple[str, ...]] = ("create", "update", "delete")

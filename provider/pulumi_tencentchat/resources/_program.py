@@ -81,6 +81,11 @@ def prepare(provider: BaseProvider, resource_name: str, props: dict[str, Any],
     return props
 
 
+def resolve_now_or_later(value: Any, fn: Callable[[Any], Any]) -> Any:
+    """``fn(value)`` now for a plain value, or an Output of it once ``value`` resolves."""
+    return fn(value) if is_plain(value) else pulumi.Output.from_input(value).apply(fn)
+
+
 def _keyword_defaults(cls: type[Any]) -> dict[str, Any]:
     """The constructor's keyword defaults that are values (not None): a keyword left at one
     must not override what an ``…Args`` object sets."""

@@ -58,6 +58,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
     Inputs = PermissionGroupInputs
     outputs_only = {"member_count": 0}
     item_noun = "permission group"
+    program_filled = ("permission_group_id",)
 
     def to_state(self, name: str, value: Any) -> Any:
         return to_state(value) if name == "permission" else value
