@@ -1,4 +1,8 @@
-"""The error codes the emulator answers with, as one exception type plus constructors."""
+"""Tencent's documented error codes by name, and ChatError (one exception type) with
+constructors for the codes the rules raise directly.
+
+Which code answers a case Tencent leaves open is a choice, kept in unverified.py.
+"""
 
 from __future__ import annotations
 
