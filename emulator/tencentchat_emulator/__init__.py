@@ -1,4 +1,5 @@
-"""Emulator of Tencent Cloud Chat's Community permission-group REST API.
+"""Emulator of Tencent Cloud Chat's Community permission-group REST API and the group and
+topic commands around it.
 
 Kept light: import submodules (`cli`, `server`, `backend`, ...) explicitly.
 """

@@ -1,4 +1,8 @@
-"""The error codes the emulator answers with, as one exception type plus constructors."""
+"""Tencent's documented error codes by name, and ChatError (one exception type) with
+constructors for the codes the rules raise directly.
+
+Which code answers a case Tencent leaves open is a choice, kept in unverified.py.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,6 @@ INVALID_PARAM = 10004
 NO_PERMISSION = 10007
 GROUP_NOT_FOUND = 10010
 BODY_PARSE = 10011
-ALREADY_MEMBER = 10013
 INVALID_GROUP_ID = 10015
 ID_IN_USE = 10021
 NOT_SUPPORTED = 11000

@@ -1,9 +1,14 @@
-"""aiohttp application: query checks, envelope, routing, rate limit, stats, admin routes.
+"""The HTTP side of the emulator (aiohttp): query checks, body parsing, command lookup, rate
+limit, stats and the ``/_emulator`` admin routes (stats, reset, faults).
+
+The rules a command follows are backend.py's, the command -> service table routes.py's, the
+answer envelope envelope.py's and the coded errors errors.py's; this module only moves a request
+through them.
 
 Request pipeline for `/v4/{service}/{command}` (in order):
   1. stats count (every API request, rejected ones too)
   2. interceptors' `before` hooks (the fault injector: latency, injected errors and 502s)
-  3. query checks: sdkappid, identifier, usersig, contenttype, random
+  3. method (POST only), then query checks: sdkappid, identifier, usersig, contenttype, random
   4. per-command rate limit
   5. body JSON parse, command / service lookup
   6. backend call inside one SQLite transaction
@@ -71,7 +76,7 @@ class ApiContext:
 
 
 class Interceptor(Protocol):
-    """Hook pair around the API pipeline (e.g. a future fault injector)."""
+    """Hook pair around the API pipeline; faults.FaultInjector is the one installed."""
 
     async def before(self, ctx: ApiContext) -> web.StreamResponse | None: ...
 

@@ -1,4 +1,5 @@
-"""SQLite persistence: schema, one-transaction-per-request, and small typed queries.
+"""SQLite persistence: schema (and the columns older state files lack),
+one-transaction-per-request, and small typed queries. No rules here (backend.py).
 
 Permissions are unsigned 64-bit values; SQLite's INTEGER is signed 64-bit, so they are
 stored as decimal TEXT and converted at the boundary.

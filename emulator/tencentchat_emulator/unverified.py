@@ -1,7 +1,10 @@
-"""Every choice the spec leaves open or marks "(unverified)", in one place.
+"""Every choice the spec leaves open or marks "(unverified)", and the documented limits the
+rules apply, in one place.
 
-Each constant carries a one-line note: why it is unverified and why this value. Correct a
-value here once the real service's behaviour is known; nothing else should hard-code these.
+Each constant carries a one-line note: why it is unverified and why this value (or
+"documented"). Correct a value here once the real service's behaviour is known; nothing else
+should hard-code these. docs/tencent-api.md section 8 lists every constant with its value
+(tests/emulator/test_unverified_doc.py keeps the two in step).
 """
 
 from __future__ import annotations
@@ -212,7 +215,8 @@ TOPIC_PERMISSION_MISSING_CODE = 110011
 # Unverified (spec 7.2/7.4): unknown/malformed IDs in batch lists are reported per item.
 PER_ITEM_UNKNOWN_PERMISSION_GROUP_CODE = 110006
 PER_ITEM_INVALID_PERMISSION_GROUP_ID_CODE = 110008
-# Fixed by the product owner: permission-group members need not be community members.
+# Fixed by the product owner: permission-group members need not be community members. The
+# emulator keeps no community member list, so no code consults this; True is not modelled.
 REQUIRE_COMMUNITY_MEMBERSHIP = False
 # Unverified: a malformed Member_Account fails the whole request (10004), not one item.
 INVALID_MEMBER_ACCOUNT_CODE = 10004

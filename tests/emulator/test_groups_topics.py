@@ -95,7 +95,9 @@ def test_topic_api_group_checks(api: Raw) -> None:
     api.fail("destroy_topic", {"GroupId": G, "TopicIdList": "x"}, 10004)
 
 
-def test_destroy_group_cascades(api: Raw) -> None:
+def _pg_with_member_and_topic_permission(api: Raw) -> str:
+    """Community G with one topic, and @PMG#_a holding member "u" and a right in that topic;
+    the topic's ID."""
     api.community(G)
     t = api.topic(G, "t", f"{G}@TOPIC#_t")
     api.pg(G, "@PMG#_a")
@@ -103,6 +105,11 @@ def test_destroy_group_cascades(api: Raw) -> None:
            {"GroupId": G, "PermissionGroupId": "@PMG#_a", "MemberList": [{"Member_Account": "u"}]})
     api.ok("add_topic_permission_group", {"GroupId": G, "PermissionGroupId": "@PMG#_a",
                                           "TopicPermissionList": [{"TopicId": t, "Permission": 1}]})
+    return t
+
+
+def test_destroy_group_cascades(api: Raw) -> None:
+    t = _pg_with_member_and_topic_permission(api)
     api.ok("destroy_group", {"GroupId": G})
     api.fail("get_permission_group", {"GroupId": G}, 10010)
     api.fail("destroy_group", {"GroupId": G}, 10010)
@@ -137,13 +144,7 @@ def test_destroy_topic_removes_its_permissions(api: Raw) -> None:
 
 
 def test_destroy_permission_group_removes_members_and_topic_permissions(api: Raw) -> None:
-    api.community(G)
-    t = api.topic(G, "a", f"{G}@TOPIC#_a")
-    api.pg(G, "@PMG#_a")
-    api.ok("add_permission_group_member",
-           {"GroupId": G, "PermissionGroupId": "@PMG#_a", "MemberList": [{"Member_Account": "u"}]})
-    api.ok("add_topic_permission_group", {"GroupId": G, "PermissionGroupId": "@PMG#_a",
-                                          "TopicPermissionList": [{"TopicId": t, "Permission": 1}]})
+    _pg_with_member_and_topic_permission(api)
     api.ok("destroy_permission_group", {"GroupId": G, "PermissionGroupIdList": ["@PMG#_a"]})
     api.fail("get_permission_group_member_list",
              {"GroupId": G, "PermissionGroupId": "@PMG#_a"}, 110006)
