@@ -1061,7 +1061,7 @@ class TencentChatClient:
         permissions: Mapping[str, int],
     ) -> m.BatchResult[m.TopicPermissionResult]:
         entries = [
-            m.TopicPermission(topic_id=topic_id, permission=int(bits))
+            m.TopicPermissionEntry(topic_id=topic_id, permission=int(bits))
             for topic_id, bits in permissions.items()
         ]
         return self._batch(
