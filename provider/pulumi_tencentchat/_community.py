@@ -41,23 +41,24 @@ def appid_list_limiter() -> TokenBucket:
         return _appid_limiter
 
 
-def _check_topic_profile(
-    topic_name: str | None,
-    introduction: str | None,
-    notification: str | None,
-    face_url: str | None,
-    custom_string: str | None,
-    *,
-    name_required: bool,
-) -> None:
-    """The documented topic limits (spec §14.2), checked before anything is sent."""
-    if name_required and topic_name is None:
+#: The topic profile's fields and their documented byte limits (spec §14.2), in check order.
+_TOPIC_PROFILE_LIMITS: dict[str, int] = {
+    "topic_name": m.TOPIC_NAME_MAX_BYTES,
+    "introduction": m.INTRODUCTION_MAX_BYTES,
+    "notification": m.NOTIFICATION_MAX_BYTES,
+    "face_url": m.FACE_URL_MAX_BYTES,
+    "custom_string": m.CUSTOM_STRING_MAX_BYTES,
+}
+
+
+def _topic_profile(*, name_required: bool, **fields: str | None) -> dict[str, str | None]:
+    """The profile fields of a topic request, checked against the documented limits before
+    anything is sent (None: not sent)."""
+    if name_required and fields["topic_name"] is None:
         raise ValueError("topic_name is required")
-    m.check_text("topic_name", topic_name, m.TOPIC_NAME_MAX_BYTES, non_empty=True)
-    m.check_text("introduction", introduction, m.INTRODUCTION_MAX_BYTES)
-    m.check_text("notification", notification, m.NOTIFICATION_MAX_BYTES)
-    m.check_text("face_url", face_url, m.FACE_URL_MAX_BYTES)
-    m.check_text("custom_string", custom_string, m.CUSTOM_STRING_MAX_BYTES)
+    for field, limit in _TOPIC_PROFILE_LIMITS.items():
+        m.check_text(field, fields[field], limit, non_empty=field == "topic_name")
+    return fields
 
 
 class CommunityEndpoints(Endpoints):
@@ -150,17 +151,11 @@ class CommunityEndpoints(Endpoints):
 
         Profile fields left None are not sent.
         """
-        _check_topic_profile(topic_name, introduction, notification, face_url, custom_string,
-                             name_required=True)
-        body = m.CreateTopicRequest(
-            group_id=group_id,
-            topic_name=topic_name,
-            topic_id=topic_id,
-            introduction=introduction,
-            notification=notification,
-            face_url=face_url,
-            custom_string=custom_string,
+        profile = _topic_profile(
+            name_required=True, topic_name=topic_name, introduction=introduction,
+            notification=notification, face_url=face_url, custom_string=custom_string,
         )
+        body = m.CreateTopicRequest(group_id=group_id, topic_id=topic_id, **profile)
         return self._create("create_topic", body, m.CreateTopicResponse, "TopicId",
                             lambda r: r.topic_id, topic_id)
 
@@ -202,18 +197,13 @@ class CommunityEndpoints(Endpoints):
         mute_all_member: bool | None = None,
     ) -> None:
         """Change a topic's profile (spec §14.2); only the fields given are sent."""
-        _check_topic_profile(topic_name, introduction, notification, face_url, custom_string,
-                             name_required=False)
+        profile = _topic_profile(
+            name_required=False, topic_name=topic_name, introduction=introduction,
+            notification=notification, face_url=face_url, custom_string=custom_string,
+        )
         mute = None if mute_all_member is None else ("On" if mute_all_member else "Off")
         body = m.ModifyTopicRequest(
-            group_id=group_id,
-            topic_id=topic_id,
-            topic_name=topic_name,
-            introduction=introduction,
-            notification=notification,
-            face_url=face_url,
-            custom_string=custom_string,
-            mute_all_member=mute,
+            group_id=group_id, topic_id=topic_id, mute_all_member=mute, **profile
         ).to_wire()
         self._call("modify_topic", body, m.Envelope)
 

@@ -4,13 +4,14 @@ written once on top of the client's single ``_call``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import models as m
 from .errors import TransportError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._transport import Transport
     from ._wire import Envelope
 
 GROUP_SERVICE = "group_open_http_svc"
@@ -54,25 +55,13 @@ def page_limit(limit: int, cap: int) -> int:
 
 class Endpoints:
     """Base of the endpoint families composed into
-    :class:`~pulumi_tencentchat.client.TencentChatClient`, which supplies ``_call``."""
+    :class:`~pulumi_tencentchat.client.TencentChatClient`, which supplies these attributes."""
 
     _identifier: str
-
-    @property
-    def host(self) -> str:  # pragma: no cover - supplied by the client
-        raise NotImplementedError
-
-    def _call(
-        self,
-        command: str,
-        body: Mapping[str, Any],
-        response_model: type[R],
-        *,
-        idempotent: bool = True,
-        expect: Sequence[str] = (),
-        on_doubt: Callable[[], None] | None = None,
-    ) -> R:  # pragma: no cover - supplied by the client
-        raise NotImplementedError
+    _transport: Transport
+    #: POST one command with retries and return the parsed answer
+    #: (``TencentChatClient._call``).
+    _call: Callable[..., Any]
 
     def _create(
         self,
@@ -99,10 +88,7 @@ class Endpoints:
         if requested is None:
             return answered  # present: required through ``expect``
         if answered and answered != requested:
-            raise TransportError(
-                command, self.host, "decode",
-                f"the answer's {field} is not the ID requested", status=200,
-            )
+            raise self._transport.refused(command, f"the answer's {field} is not the ID requested")
         return requested
 
     def _follow_pages(
@@ -117,7 +103,8 @@ class Endpoints:
             if not cursor:
                 return
             if cursor in seen:
-                raise TransportError(command, self.host, "decode", "paging cursor repeated")
+                raise TransportError(command, self._transport.host, "decode",
+                                     "paging cursor repeated")
             seen.add(cursor)
 
     def _batch(
