@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import models as m
+from ._wire import R
 from .errors import TransportError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._transport import Transport
-    from ._wire import Envelope
 
 GROUP_SERVICE = "group_open_http_svc"
 TOPIC_SERVICE = "million_group_open_http_svc"
@@ -35,7 +35,6 @@ MAX_MEMBER_PAGE = 50
 GROUP_INFO_CHUNK = 50  # get_group_info GroupIdList (spec §14.1)
 MAX_APPID_GROUP_PAGE = 10000  # get_appid_group_list Limit (spec §14.3)
 
-R = TypeVar("R", bound="Envelope")
 I = TypeVar("I")  # noqa: E741
 T = TypeVar("T")
 

@@ -16,22 +16,19 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from ._body import DEADLINE, BodyProblem, read_body, retry_after
 from ._watchdog import Guard, guard_pool, sending, watched
-from ._wire import envelope_problem
+from ._wire import R, envelope_problem
 from .errors import ChatClientError, TransportError, error_class
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests
 
-    from ._wire import Envelope
     from .retry import RetryPolicy
-
-R = TypeVar("R", bound="Envelope")
 
 #: ErrorInfo is server text: it is scrubbed, then cut to this length in exceptions.
 _MAX_INFO = 500

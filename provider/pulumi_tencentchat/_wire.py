@@ -4,7 +4,7 @@ field types that normalise Tencent's loose answers (null text, integer or string
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -82,6 +82,10 @@ class Envelope(WireModel):
     def missing_results(cls, data: dict[str, Any], extra: Sequence[str] = ()) -> list[str]:
         """The result fields (``RESULT_FIELDS`` plus ``extra``) absent, null or empty-string."""
         return [name for name in (*cls.RESULT_FIELDS, *extra) if data.get(name) in (None, "")]
+
+
+#: A response model: what a call returns, parsed.
+R = TypeVar("R", bound=Envelope)
 
 
 class ItemResult(WireModel):

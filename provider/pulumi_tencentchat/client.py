@@ -38,11 +38,11 @@ from ._endpoints import (  # noqa: F401 - re-exported: the resources size their 
     SERVICES,
     TOPIC_ID_CHUNK,
     TOPIC_PERMISSION_CHUNK,
-    R,
 )
 from ._permission_groups import PermissionGroupEndpoints
 from ._redaction import SecretMask
 from ._transport import Transport
+from ._wire import R
 from .config import DEFAULT_IDENTIFIER, ClientSettings
 from .errors import ChatClientError, ConfigError, TencentChatError, TransportError
 from .ratelimit import DEFAULT_RATE, TokenBucket, shared_limiter

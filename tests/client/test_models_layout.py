@@ -14,6 +14,11 @@ from pulumi_tencentchat import models as m
 DOMAINS = (_wire, _models_community, _models_permission_groups)
 
 
+def _is_typevar(value: ast.expr) -> bool:
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+            and value.func.id == "TypeVar")
+
+
 def _defined(module: object) -> list[str]:
     """Public names a module defines itself (not those it imports)."""
     tree = ast.parse(inspect.getsource(module))  # type: ignore[arg-type]
@@ -21,7 +26,7 @@ def _defined(module: object) -> list[str]:
     for node in tree.body:
         if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
             names.append(node.name)
-        elif isinstance(node, ast.Assign):
+        elif isinstance(node, ast.Assign) and not _is_typevar(node.value):
             names += [t.id for t in node.targets if isinstance(t, ast.Name)]
     return [n for n in names if not n.startswith("_")]
 
