@@ -5,19 +5,19 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, model_validator
 
 from .errors import ConfigError
-from .ratelimit import MAX_RATE
+from .ratelimit import DEFAULT_RATE, MAX_RATE
 from .regions import REGION_NAMES, get_region, validate_endpoint
+from .retry import RetryPolicy
 from .validation import member_account
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import TencentChatClient
-
 NAMESPACE = "tencentchat"
+#: The App admin account the Chat console creates with every application.
+DEFAULT_IDENTIFIER = "administrator"
 
 #: setting -> (config key, environment variable or None, secret?)
 KEYS: dict[str, tuple[str, str | None, bool]] = {
@@ -78,7 +78,7 @@ def _bad(setting: str, rule: str) -> ConfigError:
 
 
 class ClientSettings(BaseModel):
-    """Validated connection settings for :class:`~pulumi_tencentchat.client.TencentChatClient`.
+    """Validated connection settings; ``TencentChatClient.from_settings`` builds the client.
 
     Secret values are ``SecretStr``: they never appear in ``repr`` or error messages.
     """
@@ -86,15 +86,15 @@ class ClientSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     sdkappid: int
-    identifier: str = "administrator"
+    identifier: str = DEFAULT_IDENTIFIER
     secret_key: SecretStr | None = None
     usersig: SecretStr | None = None
     region: str | None = None
     endpoint: str | None = None
-    requests_per_second: float = 50.0
-    connect_timeout: float = 5.0
-    read_timeout: float = 30.0
-    operation_timeout: float = 60.0
+    requests_per_second: float = DEFAULT_RATE
+    connect_timeout: float = RetryPolicy.connect_timeout
+    read_timeout: float = RetryPolicy.read_timeout
+    operation_timeout: float = RetryPolicy.deadline
 
     def __init__(self, **data: Any) -> None:
         try:
@@ -238,9 +238,3 @@ class ClientSettings(BaseModel):
                 raise _bad(setting, f"must be a number, got {raw!r}") from None
         return cls(**data)
 
-
-def build_client(settings: ClientSettings, **overrides: Any) -> TencentChatClient:
-    """A :class:`TencentChatClient` for ``settings``."""
-    from .client import TencentChatClient
-
-    return TencentChatClient.from_settings(settings, **overrides)

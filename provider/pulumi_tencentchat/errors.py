@@ -1,209 +1,87 @@
-"""Tencent Chat error catalogue (code -> meaning, what to do) and the client's exceptions."""
+"""The client's exceptions: which kind each Tencent code is, and what the text says.
+
+The codes themselves, what they mean and what to do, live in :mod:`pulumi_tencentchat.codes`;
+every name there is importable from here too.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-_KEY = (
-    "check tencentchat:sdkAppId, tencentchat:identifier and the credential "
-    "(tencentchat:secretKey or tencentchat:userSig, or TENCENTCHAT_SECRET_KEY / "
-    "TENCENTCHAT_USERSIG)"
+from ._redaction import FRAGMENT, Redactor, redact  # noqa: F401 - re-exported
+from .codes import (  # noqa: F401 - re-exported: every code name is importable from here
+    ACCOUNT_BLACKLISTED,
+    ACCOUNT_EXCHANGE_TIMEOUT,
+    ACCOUNT_NOT_FOUND,
+    ACCOUNT_NOT_IMPORTED,
+    ACCOUNT_OR_SIGNATURE_ERROR,
+    ACCOUNT_OR_SIGNATURE_ERROR_2,
+    ADMIN_REQUIRED,
+    ALREADY_MEMBER,
+    AUTH_CODES,
+    BODY_PARSE_ERROR,
+    CALLBACK_REJECTED,
+    CATALOGUE,
+    COMMAND_DISABLED,
+    CONFLICT_CODES,
+    CREATE_CONFLICT_CODES,
+    FREQUENCY_LIMIT,
+    GROUP_ID_IN_USE,
+    GROUP_ID_IN_USE_BY_OWNER,
+    GROUP_NOT_FOUND,
+    HTTP_PARSE_ERROR,
+    ID_IN_USE,
+    ILLEGAL_COMMAND,
+    INSUFFICIENT_PERMISSION,
+    INTERNAL_ERROR,
+    INVALID_CODES,
+    INVALID_GROUP_ID,
+    INVALID_PARAMETER,
+    INVALID_PERMISSION_GROUP_ID,
+    INVALID_SDKAPPID,
+    IP_NOT_ALLOWED,
+    NOT_FOUND_CODES,
+    PACKAGE_EXPIRED,
+    PERMISSION_CODES,
+    PERMISSION_GROUP_NOT_FOUND,
+    RATE_LIMIT_CODES,
+    REQUEST_DISABLED,
+    REQUEST_JSON_PARSE_ERROR,
+    REQUEST_RESOURCE_ERROR,
+    REQUEST_TOO_FREQUENT,
+    REQUEST_TOO_FREQUENT_2,
+    RESPONSE_JSON_PARSE_ERROR,
+    RESPONSE_TOO_LARGE,
+    REST_FREQUENCY,
+    RETRYABLE_FREQUENCY_CODES,
+    RETRYABLE_SERVER_CODES,
+    SDKAPPID_DISABLED,
+    SDKAPPID_FREQUENCY,
+    SDKAPPID_MISSING,
+    SERVER_CODES,
+    SERVICE_TIMEOUT,
+    TOPIC_PERMISSION_NOT_FOUND,
+    UNSUPPORTED,
+    UNSUPPORTED_CODES,
+    USERSIG_EXPIRED,
+    USERSIG_FAILURE_RATE_EXCEEDED,
+    USERSIG_IDENTIFIER_MISMATCH,
+    USERSIG_KEY_NOT_FOUND,
+    USERSIG_MALFORMED,
+    USERSIG_SDKAPPID_MISMATCH,
+    USERSIG_SDKAPPID_NOT_FOUND,
+    USERSIG_VERIFICATION_FAILED,
+    WRONG_ACCOUNT_TYPE,
 )
-_RETRY = "the provider retries this automatically; if it persists, wait and run the command again"
-_FREQ = (
-    "lower tencentchat:requestsPerSecond (the 200/s cap is shared with your own app) "
-    "or run pulumi with a lower --parallel; the provider already backs off and retries"
-)
-_REGION = "check tencentchat:region / tencentchat:endpoint matches the app's data centre"
-
-#: code -> (meaning, what to do)
-CATALOGUE: dict[int, tuple[str, str]] = {
-    # Common REST codes (spec §2.5)
-    60002: ("HTTP parse error", "check the endpoint URL; this is a provider bug if it persists"),
-    60003: ("JSON parse error in the request body",
-            "this is a provider bug; report it with the command name"),
-    60004: ("account or signature error in URL or body", _KEY),
-    60005: ("account or signature error in URL or body", _KEY),
-    60006: ("SDKAppID invalid", "check tencentchat:sdkAppId against the Chat console"),
-    60007: ("REST call frequency over limit", _FREQ),
-    60008: ("service timeout or malformed HTTP request", _RETRY),
-    60009: ("request resource error", "check tencentchat:endpoint / tencentchat:region"),
-    60010: ("request requires App admin permission",
-            "set tencentchat:identifier to an App admin account (the console's "
-            "'administrator' by default)"),
-    60011: ("SDKAppID request frequency over limit", _FREQ),
-    60012: ("SDKAppID missing from the URL", "check tencentchat:sdkAppId is set"),
-    60013: ("JSON parse error in the HTTP response", _RETRY),
-    60014: ("account exchange timeout", _RETRY),
-    60015: ("wrong account type in body (must be a string)",
-            "pass user IDs as strings"),
-    60016: ("SDKAppID disabled", "re-enable the application in the Chat console"),
-    60017: ("request disabled", "check the app's feature configuration in the Chat console"),
-    60018: ("request too frequent", _FREQ),
-    60019: ("request too frequent", _FREQ),
-    60020: ("paid package expired or suspended", "renew the Chat package in the console"),
-    60021: ("caller IP not allowed",
-            "add this machine's IP to the app's allow-list in the console"),
-    70001: ("UserSig expired",
-            "regenerate the UserSig (the provider signs its own when tencentchat:secretKey is "
-            "set) and check this machine's clock"),
-    70003: ("UserSig parse failure (malformed)",
-            "regenerate the UserSig, or set tencentchat:secretKey so the provider signs its own"),
-    70009: ("UserSig verification failed (wrong key or another SDKAppID's key)",
-            "check tencentchat:secretKey (or TENCENTCHAT_SECRET_KEY) is this SDKAppID's key "
-            "and that tencentchat:region matches the app"),
-    70013: ("UserID in request differs from the UserID the UserSig was generated for",
-            "generate the UserSig for tencentchat:identifier, or set tencentchat:secretKey"),
-    70014: ("SDKAppID in request differs from the SDKAppID in the UserSig",
-            "generate the UserSig for tencentchat:sdkAppId, or set tencentchat:secretKey"),
-    70016: ("key not found, UserSig check failed", _REGION),
-    70020: ("SDKAppID does not exist, UserSig check failed",
-            "check tencentchat:sdkAppId and " + _REGION),
-    70050: ("UserSig failed and verification rate exceeded",
-            "fix the credential, then wait one minute before retrying"),
-    70051: ("account blacklisted", "use another admin identifier or contact Tencent support"),
-    70107: ("requested account not imported into Chat",
-            "import the account first (tencentchat:identifier must exist in Chat)"),
-    # Group-service codes
-    10002: ("internal server error", _RETRY),
-    10003: ("illegal command word", "this is a provider bug; report it with the command name"),
-    10004: ("invalid parameter",
-            "check the resource inputs (ID formats, name <= 150 bytes, custom string <= 3000 "
-            "bytes, list sizes)"),
-    10006: ("operation frequency limit", _FREQ),
-    10007: ("insufficient operation permission",
-            "use an App admin identifier; make sure the group is a Community you can manage"),
-    10010: ("group does not exist or was disbanded",
-            "check the community group ID; if it was deleted outside Pulumi, run `pulumi refresh`"),
-    10011: ("JSON body parse failure", "this is a provider bug; report it with the command name"),
-    10013: ("user is already a member", "nothing to do: the member is already present"),
-    10015: ("invalid group ID", "check the group ID format (a Community ID starts with @TGS#_)"),
-    10016: ("rejected by the app backend's third-party callback",
-            "check your app's callback server logic"),
-    10018: ("response packet over the maximum size (1 MB)", "request fewer items per call"),
-    10019: ("requested account does not exist",
-            "import the user into Chat before adding it"),
-    10021: ("group ID already in use", "choose another group ID or adopt the existing group"),
-    10025: ("group ID in use and the operator is its owner",
-            "choose another group ID or adopt the existing group"),
-    10026: ("this command word is disabled for the SDKAppID",
-            "enable the feature in the Chat console"),
-    11000: ("SDKAppID does not support communities / topic-enabled communities",
-            "use an edition that includes Community and turn on the Community (and topic) "
-            "switches in the Chat console"),
-    # Permission-group codes
-    110006: ("permission group does not exist or was destroyed",
-             "check the permission group ID; if it was deleted outside Pulumi, run "
-             "`pulumi refresh`"),
-    110008: ("invalid permission group ID",
-             "a custom permission group ID must start with @PMG#_ and must not start with "
-             "@PMG#_@PMG#"),
-    110011: ("topic permission does not exist",
-             "add the topic permission before modifying it (or run `pulumi refresh`)"),
-}
 
 _UNKNOWN = ("unknown error code",
             "look the code up in Tencent Chat's error code reference")
 
-AUTH_CODES = frozenset(
-    {60004, 60005, 60006, 60012, 70001, 70003, 70009, 70013, 70014, 70016, 70020, 70107}
-)
-PERMISSION_CODES = frozenset({60010, 10007, 10016, 60016, 60017, 60020, 60021, 70051})
-RATE_LIMIT_CODES = frozenset({60007, 60011, 60018, 60019, 10006, 70050})
-#: Frequency codes the client retries (70050 asks for a one-minute pause: not retried).
-RETRYABLE_FREQUENCY_CODES = frozenset({60007, 60011, 60018, 60019, 10006})
-NOT_FOUND_CODES = frozenset({10010, 110006, 110011, 10019})
-INVALID_CODES = frozenset(
-    {10004, 10015, 110008, 60002, 60003, 60009, 60015, 10003, 10011, 10018}
-)
-CONFLICT_CODES = frozenset({10021, 10025, 10013})
-SERVER_CODES = frozenset({10002, 60008, 60013, 60014})
-UNSUPPORTED_CODES = frozenset({11000, 10026})
-#: Server codes the client retries.
-RETRYABLE_SERVER_CODES = frozenset({10002})
 
-
-def describe(code: int) -> tuple[str, str]:
+def explain(code: int) -> tuple[str, str]:
     """(meaning, what to do) for ``code``; a generic pair for unknown codes."""
     return CATALOGUE.get(int(code), _UNKNOWN)
-
-
-#: Any run of this many consecutive characters of a secret (in any encoding) is masked: long
-#: enough that ordinary text never matches by chance, short enough that a truncated or split
-#: echo of a UserSig or key is still caught.
-FRAGMENT = 12
-MASK = "***"
-
-
-def _encodings(secret: str) -> set[str]:
-    """The forms a secret takes on the wire: raw, percent-encoded (both hex cases), plus-form."""
-    from urllib.parse import quote, quote_plus
-
-    forms = {secret, quote(secret, safe=""), quote(secret), quote_plus(secret)}
-    forms |= {re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), f) for f in forms}
-    return forms
-
-
-class Redactor:
-    """Masks every encoding of some secrets, and any long fragment of them, in text.
-
-    Matching is by a set of ``FRAGMENT``-character substrings (k-grams) of every encoded
-    form, so one pass over the text finds whole secrets, fragments and encodings at once.
-    Secrets shorter than 4 characters are ignored; forms shorter than ``FRAGMENT`` are
-    matched whole.
-    """
-
-    __slots__ = ("secrets", "_grams", "_short")
-
-    def __init__(self, secrets: Iterable[str | None]) -> None:
-        self.secrets = tuple(s for s in secrets if s and len(s) >= 4)
-        grams: set[str] = set()
-        short: set[str] = set()
-        for secret in self.secrets:
-            for form in _encodings(secret):
-                if len(form) < FRAGMENT:
-                    short.add(form)
-                else:
-                    grams.update(form[i : i + FRAGMENT] for i in range(len(form) - FRAGMENT + 1))
-        self._grams = frozenset(grams)
-        self._short = sorted(short, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        if not text or not self.secrets:
-            return text
-        if self._grams and len(text) >= FRAGMENT:
-            grams = self._grams
-            out: list[str] = []
-            kept = 0  # text[:kept] is already in ``out``
-            end = -1  # end of the covered span being built
-            start = 0
-            for i in range(len(text) - FRAGMENT + 1):
-                if text[i : i + FRAGMENT] in grams:
-                    if i > end:
-                        if end >= 0:
-                            out += (text[kept:start], MASK)
-                            kept = end
-                        start = i
-                    end = i + FRAGMENT
-            if end >= 0:
-                out += (text[kept:start], MASK)
-                kept = end
-                out.append(text[kept:])
-                text = "".join(out)
-        for form in self._short:
-            if form in text:
-                text = text.replace(form, MASK)
-        return text
-
-    def __repr__(self) -> str:
-        return f"Redactor({len(self.secrets)} secrets)"
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Mask each secret of 4+ characters, in every encoding and any long fragment, by ``***``."""
-    return Redactor(secrets)(text)
 
 
 class ChatClientError(Exception):
@@ -225,7 +103,7 @@ class TencentChatError(ChatClientError):
         meaning: str | None = None,
         action: str | None = None,
     ) -> None:
-        default_meaning, default_action = describe(code)
+        default_meaning, default_action = explain(code)
         self.code = int(code)
         self.info = info or ""
         self.command = command
@@ -420,11 +298,11 @@ class ItemFailure:
 
     @property
     def meaning(self) -> str:
-        return describe(self.code)[0]
+        return explain(self.code)[0]
 
     @property
     def action(self) -> str:
-        return describe(self.code)[1]
+        return explain(self.code)[1]
 
 
 class BatchItemError(ChatClientError):

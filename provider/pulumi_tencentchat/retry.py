@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .codes import RETRYABLE_FREQUENCY_CODES
 from .errors import (
-    RETRYABLE_FREQUENCY_CODES,
     TencentChatError,
     certainly_not_applied,
     is_transient,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pulumi_tencentchat.config import ClientSettings, build_client
+from pulumi_tencentchat.client import TencentChatClient
+from pulumi_tencentchat.config import ClientSettings
 from pulumi_tencentchat.errors import ConfigError
 
 SECRET = "config-secret-value-123456"
@@ -33,7 +34,7 @@ def test_reads_every_key() -> None:
     assert (s.requests_per_second, s.connect_timeout, s.read_timeout, s.operation_timeout) == (
         20.0, 2.0, 7.5, 90.0,
     )
-    client = build_client(s)
+    client = TencentChatClient.from_settings(s)
     assert client.host == "adminapisgp.im.qcloud.com"
     assert client.retry_policy.deadline == 90.0 and client.retry_policy.read_timeout == 7.5
 
@@ -112,7 +113,7 @@ def test_bad_settings_name_key_and_command(config: dict[str, str], needles: list
 def test_secret_never_in_repr_or_messages() -> None:
     s = load(BASE)
     assert SECRET not in repr(s) and SECRET not in str(s)
-    assert SECRET not in repr(build_client(s))
+    assert SECRET not in repr(TencentChatClient.from_settings(s))
     with pytest.raises(ConfigError) as info:
         ClientSettings(sdkappid="oops", secret_key=SECRET, region="china")
     assert SECRET not in str(info.value) and "tencentchat:sdkAppId" in str(info.value)
@@ -132,3 +133,20 @@ def test_no_tencentchat_key_at_all_points_at_the_cli_version() -> None:
     with pytest.raises(ConfigError) as partly:
         load({"tencentchat:region": "singapore"})  # config arrived, the key is just missing
     assert "3.139" not in str(partly.value)
+
+
+def test_settings_and_client_share_their_defaults() -> None:
+    s = ClientSettings(sdkappid=1400000000, secret_key=SECRET, region="singapore")
+    from_settings = TencentChatClient.from_settings(s)
+    direct = TencentChatClient(1400000000, secret_key=SECRET, region="singapore")
+    assert from_settings.identifier == direct.identifier == "administrator"
+    policies = from_settings.retry_policy, direct.retry_policy
+    fields = ("max_attempts", "deadline", "connect_timeout", "read_timeout")
+    assert [getattr(policies[0], f) for f in fields] == [getattr(policies[1], f) for f in fields]
+    assert [getattr(policies[0], f) for f in fields] == [6, 60.0, 5.0, 30.0]
+    assert (s.requests_per_second, direct._limiter.rate) == (50.0, 50.0)
+
+
+def test_from_settings_overrides_replace_keyword_arguments() -> None:
+    client = TencentChatClient.from_settings(load(BASE), identifier="other-admin", deadline=5)
+    assert client.identifier == "other-admin" and client.retry_policy.deadline == 5

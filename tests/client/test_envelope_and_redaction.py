@@ -10,7 +10,8 @@ from urllib.parse import quote, quote_plus
 import pytest
 from pulumi_tencentchat import errors as e
 from pulumi_tencentchat import models as m
-from pulumi_tencentchat.client import TencentChatClient, _install_log_scrubber
+from pulumi_tencentchat._transport import install_log_scrubber
+from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.retry import RetryPolicy
 from pulumi_tencentchat.usersig import generate_usersig
 from pydantic import ValidationError
@@ -151,7 +152,7 @@ def test_client_scrub_covers_the_sigs_it_sent() -> None:
 def test_the_log_filter_masks_every_encoding(caplog: pytest.LogCaptureFixture) -> None:
     # The filter masks the secrets of live clients: this one must stay alive until the end.
     client = TencentChatClient(1400000001, usersig=SIG, region="china")
-    _install_log_scrubber()
+    install_log_scrubber()
     caplog.set_level(logging.DEBUG)
     encoded = quote(SIG, safe="")
     logging.getLogger("urllib3.connectionpool").debug(

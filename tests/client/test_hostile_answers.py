@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
-from pulumi_tencentchat.client import MAX_ANSWER_BYTES, TencentChatClient
+from pulumi_tencentchat._body import MAX_ANSWER_BYTES
+from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.errors import (
     FRAGMENT,
     AuthenticationError,
@@ -298,7 +299,7 @@ def test_a_redirect_with_an_endless_body_is_not_read(hostile: MakeServer,
 
     server = hostile(default=act)
     client = make_client(server.url, retry_policy=fast_policy(deadline=20.0))
-    client._get_session()
+    client._transport.session()
     peak = _peak_during(lambda: call(client, OPERATIONS["read page"]))
     assert peak < 2 * MAX_ANSWER_BYTES, f"peak {peak / 2**20:.1f} MiB"
     assert server.count == 1
@@ -443,7 +444,7 @@ def test_an_oversized_answer_is_refused_without_buffering_it(
     caplog.set_level(logging.INFO)
     server = hostile(default=BIG[name](gzip_bomb))
     client = make_client(server.url, retry_policy=fast_policy(deadline=20.0))
-    client._get_session()  # imports and the session are built outside the measured window
+    client._transport.session()  # imports and the session are built outside the measured window
     failures: list[BaseException] = []
 
     def run() -> None:
@@ -540,7 +541,7 @@ def test_retry_after_beyond_the_deadline_gives_up_at_once(
 
 
 def test_retry_after_is_parsed_in_both_forms() -> None:
-    from pulumi_tencentchat.client import _retry_after
+    from pulumi_tencentchat._body import retry_after as _retry_after
 
     assert _retry_after("7") == 7.0 and _retry_after(" 0 ") == 0.0
     assert _retry_after("2.5") == 2.5

@@ -38,11 +38,12 @@ def client() -> TencentChatClient:
     global _settings, _client
     with _lock:
         if _client is None:
-            from ..config import ClientSettings, build_client
+            from ..client import TencentChatClient
+            from ..config import ClientSettings
 
             if _settings is None:
                 _settings = ClientSettings.from_config(lambda _key: None)
-            _client = build_client(_settings)
+            _client = TencentChatClient.from_settings(_settings)
         return _client
 
 
