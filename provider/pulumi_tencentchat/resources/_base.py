@@ -29,11 +29,6 @@ from pydantic import BaseModel
 from . import _claims, _listings, _runtime
 from ._fields import STORED, Mode, field_rule, fields_of
 
-# Tencent codes the resources act on.
-GROUP_NOT_FOUND = 10010
-ALREADY_MEMBER = 10013
-PERMISSION_GROUP_NOT_FOUND = 110006
-TOPIC_PERMISSION_NOT_FOUND = 110011
 A = TypeVar("A", bound=BaseModel)
 R = TypeVar("R")
 

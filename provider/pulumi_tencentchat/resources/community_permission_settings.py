@@ -21,8 +21,9 @@ from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 
 from .. import validation as v
+from ..codes import GROUP_NOT_FOUND
 from ..permissions import GroupPermission, normalize_permission, to_state
-from ._base import GROUP_NOT_FOUND, BaseProvider
+from ._base import BaseProvider
 from ._fields import Replace, Update
 from ._program import construct, read_existing, warn_undefined_bits
 

@@ -17,21 +17,20 @@ from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 
 from .. import validation as v
+from ..codes import CREATE_CONFLICT_CODES, GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
 from ..errors import certainly_not_applied, is_transient
 from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
-from ._base import GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND, BaseProvider, code_of
+from ._base import BaseProvider, code_of
 from ._fields import STORED, Replace, StateOnly, Update
 from ._program import construct, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
     from ..models import PermissionGroupInfo
 
-# Unverified: no code is documented for a duplicate custom PermissionGroupId (10021/10025 are
-# documented for group IDs; 10004 is a guess). A create failing with one of these codes is
-# checked against the server before giving up.
-CREATE_CONFLICT_CODES = frozenset({10021, 10025, 10004})
+# A create failing with one of CREATE_CONFLICT_CODES (unverified for custom
+# PermissionGroupIds, see codes.py) is checked against the server before giving up.
 
 
 def _permission(value: object) -> int:

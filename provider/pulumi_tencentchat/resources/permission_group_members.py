@@ -17,14 +17,8 @@ from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 
 from .. import validation as v
-from ._base import (
-    ALREADY_MEMBER,
-    GROUP_NOT_FOUND,
-    PERMISSION_GROUP_NOT_FOUND,
-    BaseProvider,
-    code_of,
-    is_unknown,
-)
+from ..codes import ALREADY_MEMBER, GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
+from ._base import BaseProvider, code_of, is_unknown
 from ._claims import Identity
 from ._fields import Replace, Update
 from ._program import claim_members, construct, read_existing

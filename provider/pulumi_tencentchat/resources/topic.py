@@ -17,9 +17,10 @@ from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 
 from .. import validation as v
+from ..codes import GROUP_NOT_FOUND, ID_IN_USE
 from ..naming import auto_topic_id, is_auto_topic_id
 from . import _claims
-from ._base import GROUP_NOT_FOUND, BaseProvider, code_of
+from ._base import BaseProvider, code_of
 from ._fields import STORED, Replace, StateOnly, Update
 from ._program import construct, read_existing, resolve_now_or_later
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 # modify_topic) is taken to be the one for an unknown group, 10010.
 TOPIC_NOT_FOUND = GROUP_NOT_FOUND
 # Unverified: a custom TopicId already in use is refused like a group ID in use (10021/10025).
-CREATE_CONFLICT_CODES = frozenset({10021, 10025})
+CREATE_CONFLICT_CODES = ID_IN_USE
 #: The profile fields ``modify_topic`` changes, as inputs.
 PROFILE = ("topic_name", "introduction", "notification", "face_url", "custom_string")
 

@@ -16,15 +16,11 @@ from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
 
 from .. import validation as v
+from ..codes import GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND, TOPIC_PERMISSION_NOT_FOUND
 from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
-from ._base import (
-    GROUP_NOT_FOUND,
-    PERMISSION_GROUP_NOT_FOUND,
-    TOPIC_PERMISSION_NOT_FOUND,
-    BaseProvider,
-)
+from ._base import BaseProvider
 from ._fields import Replace, StateOnly, Update
 from ._program import construct, read_existing, warn_undefined_bits
 
