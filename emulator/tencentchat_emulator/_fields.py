@@ -197,10 +197,14 @@ def decode_cursor(kind: str, cursor: str) -> int:
         if not cursor.startswith("TGS"):
             raise ValueError
         raw = cursor[3:]
-        text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        text = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_",
+                                validate=True).decode()
         k, _, seq = text.partition(":")
-        # ASCII digits of a value SQLite's signed 64-bit INTEGER can bind.
+        # ASCII digits of a value SQLite's signed 64-bit INTEGER can bind, in the one spelling
+        # encode_cursor gives it (no stray characters, padding or leading zeros).
         if k != kind or not (seq.isascii() and seq.isdigit()) or int(seq) >= SEQ_LIMIT:
+            raise ValueError
+        if encode_cursor(kind, int(seq)) != cursor:
             raise ValueError
         return int(seq)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -205,7 +205,10 @@ def test_listing_limit_bounds_and_cursor(api: Raw) -> None:
     _get(api, Limit=20)
     for bad in (21, 0, -1, "5"):
         api.fail("get_permission_group", {"GroupId": G, "Limit": bad}, 10004)
-    for cursor in ("garbage", "TGS!!!", "12", out["Next"] + "x"):
+    # A cursor with anything added is refused (appending base64 letters may spell another
+    # valid cursor, so the additions here are not base64).
+    for cursor in ("garbage", "TGS!!!", "12", out["Next"] + "!", out["Next"] + "=",
+                   " " + out["Next"]):
         api.fail("get_permission_group", {"GroupId": G, "Next": cursor}, 10004)
     # a member-list cursor is not valid here
     api.ok("add_permission_group_member", {"GroupId": G, "PermissionGroupId": "@PMG#_0",
