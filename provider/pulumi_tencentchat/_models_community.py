@@ -114,7 +114,9 @@ class TopicSelfInfo(WireModel):
 
     shut_up_time: int = Field(0, alias="ShutUpTime")
     msg_seq: int = Field(0, alias="MsgSeq")
-    msg_flag: str = Field("", alias="MsgFlag")
+    # The documented sample shows an integer (0); the values are not listed anywhere, and a
+    # name such as "AcceptAndNotify" is as plausible: both are read, neither is interpreted.
+    msg_flag: int | str = Field("", alias="MsgFlag")
 
 
 class TopicInfo(ItemResult):
