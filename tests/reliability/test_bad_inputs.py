@@ -146,8 +146,9 @@ HUGE = 10 ** 4999  # 5000 digits: more than Python converts to or from a string 
 TEXT_UNVERIFIED = ("Tencent documents only a byte limit for this field: whether it refuses "
                    "control, bidi or zero-width characters is unknown (the emulator stores "
                    "them as sent)")
-SPACE_UNVERIFIED = ("the space is printable ASCII (spec §4) and whether Tencent trims IDs is "
-                    "undocumented: the emulator stores the padded ID as a separate object")
+SPACE_UNVERIFIED = ("the space is printable ASCII (docs/tencent-api.md#identifier-formats) and "
+                    "whether Tencent trims IDs is undocumented: the emulator stores the padded "
+                    "ID as a separate object")
 BLANK_UNVERIFIED = "whether Tencent accepts a blank name is undocumented (the emulator does)"
 
 CATALOGUE: list[Bad] = [
