@@ -156,6 +156,13 @@ def to_state(value: int) -> int | str:
     return value if value <= MAX_EXACT_FLOAT_INT else str(value)
 
 
+def bit_names(value: int, flags: type[enum.IntFlag]) -> list[str]:
+    """The names of the set bits of ``value`` in bit order; a bit ``flags`` does not define is
+    ``"bit<N>"`` (e.g. ``["SendGroupMessage", "GroupAtAll", "bit40"]``)."""
+    by_bit = {int(member).bit_length() - 1: name for name, member in flags.__members__.items()}
+    return [by_bit.get(bit, f"bit{bit}") for bit in range(value.bit_length()) if value >> bit & 1]
+
+
 def describe_bits(value: int, flags: type[enum.IntFlag]) -> str:
     """Human-readable bit names of ``value``, e.g. ``SendGroupMessage|GroupAtAll (192)``."""
     names = [name for name, member in flags.__members__.items() if value & int(member)]

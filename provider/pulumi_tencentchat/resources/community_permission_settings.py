@@ -24,7 +24,7 @@ from .. import validation as v
 from ..codes import GROUP_NOT_FOUND
 from ..permissions import GroupPermission, normalize_permission, to_state
 from ._base import BaseProvider
-from ._fields import Replace, Update
+from ._fields import Replace, Update, permission_names
 from ._program import construct, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ class CommunityPermissionSettingsProvider(BaseProvider[CommunityPermissionSettin
     kind = "CommunityPermissionSettings"
     Inputs = CommunityPermissionSettingsInputs
     outputs_only = {"previous_default_permission": 0, "previous_enable_permission_groups": False}
+    derived = {"default_permission_names": permission_names("default_permission",
+                                                            GroupPermission)}
     item_noun = "community"
     id_format = "'<group_id>', e.g. '@TGS#_dev'"
 
@@ -187,6 +189,8 @@ class CommunityPermissionSettings(Resource, module="tencentchat",
     enable_permission_groups: pulumi.Output[bool]
     previous_default_permission: pulumi.Output[int]
     previous_enable_permission_groups: pulumi.Output[bool]
+    #: The names of ``default_permission``'s bits in bit order (undefined ones as ``"bit<N>"``).
+    default_permission_names: pulumi.Output[list[str]]
 
     def __init__(self, resource_name: str, args: CommunityPermissionSettingsArgs | None = None,
                  *, group_id: pulumi.Input[str] | None = None,

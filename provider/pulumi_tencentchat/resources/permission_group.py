@@ -2,7 +2,8 @@
 
 API: create/destroy/modify/get_permission_group (docs/tencent-api.md#71-create_permission_group
 to #74-get_permission_group). The inputs model below declares each field once; its output is
-``member_count`` (MemberCount). Every create, read, update and delete is one REST call on the
+``member_count`` (MemberCount), and derived from ``permission`` its bit names
+(``permission_names``). Every create, read, update and delete is one REST call on the
 happy path; only a create that finds its ID taken makes the extra calls that resolve it.
 During a refresh, reads of many groups of one community share a paged listing (``_listings``).
 """
@@ -23,7 +24,7 @@ from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
 from ._base import BaseProvider, code_of
-from ._fields import STORED, Replace, StateOnly, Update
+from ._fields import STORED, Replace, StateOnly, Update, permission_names
 from ._program import construct, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
     kind = "PermissionGroup"
     Inputs = PermissionGroupInputs
     outputs_only = {"member_count": 0}
+    derived = {"permission_names": permission_names("permission", GroupPermission)}
     item_noun = "permission group"
     program_filled = ("permission_group_id",)
 
@@ -266,6 +268,8 @@ class PermissionGroup(Resource, module="tencentchat", name="PermissionGroup"):
     custom_string: pulumi.Output[str]
     adopt_existing: pulumi.Output[bool]
     member_count: pulumi.Output[int]
+    #: The names of ``permission``'s bits in bit order (undefined bits as ``"bit<N>"``).
+    permission_names: pulumi.Output[list[str]]
 
     def __init__(self, resource_name: str, args: PermissionGroupArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,

@@ -21,7 +21,7 @@ from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
 from ._base import BaseProvider
-from ._fields import Replace, StateOnly, Update
+from ._fields import Replace, StateOnly, Update, permission_names
 from ._program import construct, read_existing, warn_undefined_bits
 
 # Per-item codes meaning "there is no such topic permission": none was set, or the topic itself
@@ -51,6 +51,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     kind = "TopicPermission"
     Inputs = TopicPermissionInputs
     item_noun = "topic permission"
+    derived = {"permission_names": permission_names("permission", TopicPermissionBit)}
 
     def to_state(self, name: str, value: Any) -> Any:
         return to_state(value) if name == "permission" else value
@@ -230,6 +231,8 @@ class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
     topic_id: pulumi.Output[str]
     permission: pulumi.Output[int]
     adopt_existing: pulumi.Output[bool]
+    #: The names of ``permission``'s bits in bit order (undefined bits as ``"bit<N>"``).
+    permission_names: pulumi.Output[list[str]]
 
     def __init__(self, resource_name: str, args: TopicPermissionArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,
