@@ -206,3 +206,18 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere() -> None:
     body = plain.getvalue().splitlines()
     assert "\r" not in plain.getvalue()
     assert body[1:] == [f"  @TGS#_x: {n}/200 permission groups read" for n in range(20, 201, 20)]
+
+
+def test_a_rejected_credential_is_named_by_code_and_never_shown(
+        community: str, connected: list[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    wrong = "wrong-key-5f3a9c1e7b2d4068aa11bb22cc33dd44"
+    monkeypatch.delenv("TENCENTCHAT_SECRET_KEY")
+    key_file = tmp_path / "key"
+    key_file.write_text(wrong + "\n")
+    argv = [*connected, "--secret-key-file", str(key_file), "--group-id", GROUP]
+    assert cli.main(argv) == cli.EXIT_FAILED
+    out, err = capsys.readouterr()
+    assert out == "" and f"community {GROUP}" in err and "700" in err  # a UserSig code
+    for fragment in (wrong, wrong[:16], wrong[-16:]):
+        assert fragment not in err
