@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import pickle
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -165,6 +166,24 @@ def permissions_in(tree: ast.Module) -> list[tuple[str, str, ast.keyword]]:
     return found
 
 
+# The pure-Python pickler's methods before the SDK wraps them once more for every dynamic
+# resource constructed (never undone): hundreds of program runs in this one process would
+# leave later tests a pickler nested deeper than the recursion limit.
+_PICKLER = {name: getattr(pickle._Pickler, name)  # type: ignore[attr-defined]
+            for name in ("_batch_setitems", "save_dict")}
+
+
+def restore_pickler() -> None:
+    for name, method in _PICKLER.items():
+        setattr(pickle._Pickler, name, method)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def unwrapped_pickler() -> Iterator[None]:
+    yield
+    restore_pickler()
+
+
 def collect_mock_loops() -> None:
     """Collect the event loops the SDK's mock monitor leaves unclosed in its worker threads
     (many program runs in one test), dropping only the harmless report their ``__del__`` makes
@@ -198,6 +217,7 @@ def raw(emulator_process: EmulatorProcess) -> Iterator[TencentChatClient]:
 def test_an_exported_community_applies_without_a_write_and_destroys_without_a_call(
         emulator_process: EmulatorProcess, raw: TencentChatClient, setup: dict[str, Any],
         index: int, bit: int) -> None:
+    restore_pickler()
     collect_mock_loops()
     emulator_process.reset()
     build(raw, setup)
