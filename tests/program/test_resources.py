@@ -124,7 +124,8 @@ def test_type_tokens_and_snake_case_inputs() -> None:
         "group_id": GROUP, "permission_group_id": "@PMG#_mods", "topic_id": TOPIC,
         "permission": 64, "adopt_existing": False}
     assert inputs(registered.by_name("mods-members")) == {
-        "group_id": GROUP, "permission_group_id": "@PMG#_mods", "members": ["alice", "bob"]}
+        "group_id": GROUP, "permission_group_id": "@PMG#_mods", "members": ["alice", "bob"],
+        "adopt_existing": False}
     # The blob is the only secret input.
     assert {k for r in registered for k in r.secret_keys} == {PROVIDER_KEY}
 

@@ -313,6 +313,8 @@ CATALOGUE: list[Bad] = [
     mem("account-leading-space", "members", [" bob"], "must not begin or end with whitespace",
         raw=False, note=SPACE_UNVERIFIED),
     mem("group-id-leading-space", "group_id", " " + G, "must not begin or end with whitespace"),
+    mem("adopt-existing-not-bool", "adopt_existing", "yes", "must be true or false", raw=False,
+        note="adopt_existing is not an API field"),
     # -- Topic ------------------------------------------------------------------------------
     topic("group-id-missing", "group_id", MISSING, "is required"),
     topic("group-id-no-prefix", "group_id", "community1", "starting with '@TGS#_'"),

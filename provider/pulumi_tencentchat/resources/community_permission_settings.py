@@ -7,8 +7,8 @@ group they belong to, and permission groups decide anything only while the switc
 
 This is a setting of an existing community, not an object: create reads the current values
 and keeps them (``previous_*``) before applying the declared ones; delete puts them back.
-Create costs two calls (read, write), read one, update one, delete a read and up to two
-writes.
+Create costs a read and, unless the community already holds the declared values, a write;
+read one call, update one, delete a read and up to two writes.
 """
 
 from __future__ import annotations
@@ -104,8 +104,12 @@ class CommunityPermissionSettingsProvider(BaseProvider[CommunityPermissionSettin
                 f"community {a.group_id} does not exist")) from None
         previous_default = int(info.default_permission or 0)
         previous_enable = info.enable_permission == 1
-        self._apply(a.group_id, a.enable_permission_groups,
-                    a.default_permission if a.enable_permission_groups else None, "create")
+        # Settings that already hold the declared values are not written (an exported program
+        # applies without a change); while the switch stays off the default is not managed.
+        if previous_enable != a.enable_permission_groups or (
+                a.enable_permission_groups and previous_default != a.default_permission):
+            self._apply(a.group_id, a.enable_permission_groups,
+                        a.default_permission if a.enable_permission_groups else None, "create")
         return CreateResult(a.group_id, self._outputs(a, previous_default, previous_enable))
 
     def id_fields(self, id_: str) -> dict[str, str]:

@@ -5,6 +5,8 @@ API: add/delete_permission_group_member and get_permission_group_member_list
 Manages exactly the listed accounts: members added by others are never touched, and a refresh
 reports only which listed accounts are missing. Calls are batched 100 accounts each; an update
 sends only the difference (``members`` is compared as a set, so reordering changes nothing).
+With ``adopt_existing`` a create reads the current members first and adds only the missing
+ones, so adopting a list the server already holds writes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .. import validation as v
 from ..codes import ALREADY_MEMBER, GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
 from ._base import BaseProvider, code_of, is_unknown
 from ._claims import Identity
-from ._fields import Replace, Update
+from ._fields import Replace, StateOnly, Update
 from ._program import claim_members, construct, read_existing
 
 
@@ -32,6 +34,7 @@ class PermissionGroupMembersInputs(BaseModel):
     group_id: Annotated[str, Replace(v.group_id)]
     permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
     members: Annotated[list[str], Update(v.members)]
+    adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
 
 class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs]):
@@ -149,7 +152,15 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         a = self.args(props)
-        self._change(a, list(a.members), [], "create")
+        missing = list(a.members)
+        if a.adopt_existing:
+            # Adding an account that is already a member changes nothing but costs a write
+            # per 100 accounts: look first (ceil(members / 50) reads), add only the missing.
+            present = self._present(a.group_id, a.permission_group_id, "create")
+            if present is not None:
+                found = set(present)
+                missing = [m for m in missing if m not in found]
+        self._change(a, missing, [], "create")
         return CreateResult(self.resource_id(a), a.model_dump())
 
     id_format = ("'<group_id>/<permission_group_id>/members', e.g. "
@@ -165,10 +176,7 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
         """On refresh, the listed accounts still present; read by ID, every member."""
         group_id, pg_id = values["group_id"], values["permission_group_id"]
-        present = self.call(
-            f"members of permission group {pg_id} in community {group_id}", "read",
-            lambda: list(self.client().iter_permission_group_members(group_id, pg_id)),
-            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
+        present = self._present(group_id, pg_id, "read")
         if present is None:
             return None
         if by_id:
@@ -178,7 +186,15 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
             kept = [m for m in values.get("members") or [] if m in found]
             if not kept:
                 return None
-        return {"group_id": group_id, "permission_group_id": pg_id, "members": kept}
+        return {"group_id": group_id, "permission_group_id": pg_id, "members": kept,
+                "adopt_existing": bool(values.get("adopt_existing"))}
+
+    def _present(self, group_id: str, pg_id: str, action: str) -> list[str] | None:
+        """Every member of the permission group, or None when it (or its community) is gone."""
+        return self.call(
+            f"members of permission group {pg_id} in community {group_id}", action,
+            lambda: list(self.client().iter_permission_group_members(group_id, pg_id)),
+            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = self.args(olds), self.args(news)
@@ -200,19 +216,25 @@ class PermissionGroupMembersArgs:
     group_id: pulumi.Input[str]
     permission_group_id: pulumi.Input[str]
     members: pulumi.Input[list[pulumi.Input[str]]]
+    adopt_existing: pulumi.Input[bool] = False
 
 
 class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGroupMembers"):
-    """Exactly the listed accounts as members of a permission group (others are left alone)."""
+    """Exactly the listed accounts as members of a permission group (others are left alone).
+
+    ``adopt_existing=True`` reads the current members on create and adds only the missing ones.
+    """
 
     group_id: pulumi.Output[str]
     permission_group_id: pulumi.Output[str]
     members: pulumi.Output[list[str]]
+    adopt_existing: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: PermissionGroupMembersArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,
                  permission_group_id: pulumi.Input[str] | None = None,
                  members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+                 adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         def claimed(props: dict[str, Any]) -> dict[str, Any]:
             props["members"] = claim_members(resource_name, props["group_id"],
@@ -220,7 +242,8 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
             return props
 
         construct(self, PermissionGroupMembersProvider(), resource_name, args, dict(
-            group_id=group_id, permission_group_id=permission_group_id, members=members), opts,
+            group_id=group_id, permission_group_id=permission_group_id, members=members,
+            adopt_existing=adopt_existing), opts,
             adjust=claimed)
 
     @classmethod

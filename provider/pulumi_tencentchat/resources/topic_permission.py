@@ -2,8 +2,8 @@
 
 API: add/set/delete/get_topic_permission_group (docs/tencent-api.md#75-add_topic_permission_group
 to #78-get_topic_permission_group). Create is add, update set, delete delete, read get: one
-call each. During a refresh, reads of many topics of one permission group share one full
-listing (``_listings``).
+call each (an adopting create reads first and sets only a differing permission). During a
+refresh, reads of many topics of one permission group share one full listing (``_listings``).
 """
 
 from __future__ import annotations
@@ -115,6 +115,17 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
         from ..errors import ChatClientError, certainly_not_applied, is_transient
 
         a = self.args(props)
+        if a.adopt_existing:
+            # Adoption looks before it writes: a topic permission that already holds the
+            # declared bits costs one read and no write.
+            found = self._current(a, "create")
+            if found is not None:
+                if found != a.permission:
+                    code, _ = self._write(a, "set_topic_permissions", "create")
+                    if code != 0:
+                        raise self.fail(self.ident(a), "create",
+                                        self.item_error(code)) from None
+                return CreateResult(self.resource_id(a), self.outputs(a))
         try:
             code, doubtful = self._write(a, "add_topic_permissions", "create", wrap=False)
         except ChatClientError as exc:
