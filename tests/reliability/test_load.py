@@ -175,7 +175,7 @@ def clean_round(rig: Rig) -> Round:
     started = time.monotonic()
     created = up(plugin, declared)
     create_seconds = time.monotonic() - started
-    assert calls.commands() == {"create_permission_group": CLEAN_COUNT}  # one call each
+    assert calls.commands() == {"create_permission_group": CLEAN_COUNT}, emulator.stats()
     rest_calls = calls.since()
     assert len({s.id for s in created}) == CLEAN_COUNT
     assert on_server(raw) == {pg_id(i): (f"Load {i}", i) for i in range(CLEAN_COUNT)}
