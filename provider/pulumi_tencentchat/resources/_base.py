@@ -42,9 +42,11 @@ def is_unknown(value: object) -> bool:
 
 
 def holds_unknown(value: object) -> bool:
-    """True for an unknown value or a list with an unknown element."""
+    """True for an unknown value, or a list or mapping holding one."""
     if isinstance(value, (list, tuple)):
         return any(holds_unknown(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_unknown(item) for item in value.values())
     return is_unknown(value)
 
 

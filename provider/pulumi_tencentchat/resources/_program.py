@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -21,11 +22,14 @@ from ._fields import field_rule, required_of
 
 
 def is_plain(value: object) -> bool:
-    """True when ``value`` is known now (not an Output, awaitable or a list holding one)."""
+    """True when ``value`` is known now (not an Output, awaitable, or a list or mapping
+    holding one)."""
     if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
         return False
     if isinstance(value, (list, tuple)):
         return all(is_plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return all(is_plain(key) and is_plain(item) for key, item in value.items())
     return True
 
 
@@ -196,3 +200,80 @@ def claim_members(resource_name: str, group_id: Any, permission_group_id: Any,
         return accounts
 
     return pulumi.Output.all(group_id, permission_group_id, members).apply(resolved)
+
+
+# Topics declared per permission group in this program, by TopicPermission and TopicPermissions
+# resources: two declarations of one topic overwrite each other's permission on every `up`,
+# and an exclusive TopicPermissions removes every topic it does not list. Reported as
+# warnings naming both resources. Keyed like the member lists above.
+@dataclass
+class _GroupTopics:
+    owners: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    exclusive: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    warned: set[tuple[Any, ...]] = field(default_factory=set)
+
+
+_declared_topics: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], _GroupTopics]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _named(who: tuple[str, str]) -> str:
+    return f"{who[0]} {who[1]!r}"
+
+
+def _claim_topics(resource: pulumi.Resource, who: tuple[str, str], key: tuple[Any, ...],
+                  topics: Iterable[str], exclusive: bool) -> None:
+    topics = [t for t in topics if isinstance(t, str)]
+    pg = key[1] if isinstance(key[1], str) else "the same permission group"
+    root = pulumi.runtime.get_root_resource()
+    found: list[tuple[tuple[Any, ...], str]] = []
+    with _members_lock:
+        table = (_declared_topics.setdefault(root, {}) if root is not None else {}).setdefault(
+            key, _GroupTopics())
+        for topic in topics:
+            for other in sorted(table.owners.get(topic, set()) - {who}):
+                found.append(((frozenset((who, other)), topic), (
+                    f"{_named(other)} and {_named(who)} both declare topic {topic} of "
+                    f"permission group {pg}: each overwrites the other's permission on every "
+                    "`pulumi up`. Declare each topic in one resource.")))
+            table.owners.setdefault(topic, set()).add(who)
+        if exclusive:
+            table.exclusive[who] = set(topics)
+        for owner, listed in table.exclusive.items():
+            for topic, others in table.owners.items():
+                for other in sorted(others - {owner}):
+                    if topic not in listed and who in (owner, other):
+                        found.append(((owner, other, topic), (
+                            f"{_named(owner)} is exclusive: it removes the permission of every "
+                            f"topic of permission group {pg} it does not list, and "
+                            f"{_named(other)} declares topic {topic} there. List the topic in "
+                            f"{_named(owner)} or drop exclusive.")))
+        new = [(mark, text) for mark, text in found if mark not in table.warned]
+        table.warned.update(mark for mark, _ in new)
+    for _mark, text in new:
+        pulumi.log.warn(text, resource=resource)
+
+
+def claim_topics(resource: pulumi.Resource, kind: str, resource_name: str, group_id: Any,
+                 permission_group_id: Any, topics: Any, exclusive: Any = False) -> None:
+    """Warn when another TopicPermission(s) of this program declares one of ``topics`` (a list
+    or mapping of topic IDs, or an Output of one) for the same permission group, or when an
+    exclusive TopicPermissions of that group does not list one. Known values are compared now;
+    Outputs once they resolve."""
+    who = (kind, resource_name)
+    flag = exclusive is True
+    if topics is None:
+        return
+    key = (_group_key(group_id), _group_key(permission_group_id))
+    if is_plain(topics):
+        listed = [topics] if isinstance(topics, str) else list(topics)
+        _claim_topics(resource, who, key, listed, flag)
+        if is_plain(group_id) and is_plain(permission_group_id):
+            return
+
+    def resolved(values: list[Any]) -> None:
+        group, pg, declared = values
+        listed = [declared] if isinstance(declared, str) else list(declared or [])
+        _claim_topics(resource, who, (group, pg), listed, flag)
+
+    pulumi.Output.all(group_id, permission_group_id, topics).apply(resolved)
