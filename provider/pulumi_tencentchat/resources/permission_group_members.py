@@ -5,6 +5,12 @@ API: add/delete_permission_group_member and get_permission_group_member_list
 Manages exactly the listed accounts: members added by others are never touched, and a refresh
 reports only which listed accounts are missing. Calls are batched 100 accounts each; an update
 sends only the difference (``members`` is compared as a set, so reordering changes nothing).
+
+With ``exclusive=True`` the resource owns the group's whole member list: create and every
+update read it and remove the accounts not listed (and add back listed ones removed outside
+Pulumi), and a refresh reports every member, so extra ones show as drift. State written before
+``exclusive`` existed has no such key and reads as False: the default, with today's behaviour
+and no diff.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class PermissionGroupMembersInputs(BaseModel):
     group_id: Annotated[str, Replace(v.group_id)]
     permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
     members: Annotated[list[str], Update(v.members)]
+    exclusive: Annotated[bool, Update(v.flag)] = False
 
 
 class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs]):
@@ -147,9 +154,27 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         return ChatClientError(f"{exc}. Not undone: {'; '.join(left)}. Run `pulumi refresh` "
                                "and `pulumi up` to settle them")
 
+    def _present(self, a: PermissionGroupMembersInputs, action: str) -> list[str] | None:
+        """Every member of the group now (None when the group or community is gone)."""
+        return self.call(self.ident(a), action, lambda: list(
+            self.client().iter_permission_group_members(a.group_id, a.permission_group_id)),
+            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
+
+    def _exclusive_change(self, a: PermissionGroupMembersInputs, action: str) -> None:
+        """Make the member list exactly ``a.members``: remove the others, then add what is
+        missing (accounts another resource of this deployment holds are left alone)."""
+        present = self._present(a, action) or []
+        listed = set(a.members)
+        extra = self._unheld(a, [m for m in present if m not in listed])
+        found = set(present)
+        self._change(a, [m for m in a.members if m not in found], extra, action)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         a = self.args(props)
-        self._change(a, list(a.members), [], "create")
+        if a.exclusive:
+            self._exclusive_change(a, "create")
+        else:
+            self._change(a, list(a.members), [], "create")
         return CreateResult(self.resource_id(a), a.model_dump())
 
     id_format = ("'<group_id>/<permission_group_id>/members', e.g. "
@@ -163,25 +188,32 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}
 
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
-        """On refresh, the listed accounts still present; read by ID, every member."""
-        group_id, pg_id = values["group_id"], values["permission_group_id"]
-        present = self.call(
-            f"members of permission group {pg_id} in community {group_id}", "read",
-            lambda: list(self.client().iter_permission_group_members(group_id, pg_id)),
-            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
+        """On refresh, the listed accounts still present (with ``exclusive``, every member);
+        read by ID, every member."""
+        exclusive = bool(values.get("exclusive")) and not by_id
+        a = PermissionGroupMembersInputs.model_construct(
+            group_id=values["group_id"], permission_group_id=values["permission_group_id"],
+            members=[], exclusive=exclusive)
+        present = self._present(a, "read")
         if present is None:
             return None
         if by_id:
             kept = present
         else:
             found = set(present)
-            kept = [m for m in values.get("members") or [] if m in found]
+            listed = [m for m in values.get("members") or [] if m in found]
+            kept = listed + [m for m in present if m not in set(listed)] if exclusive \
+                else listed
             if not kept:
                 return None
-        return {"group_id": group_id, "permission_group_id": pg_id, "members": kept}
+        return {"group_id": a.group_id, "permission_group_id": a.permission_group_id,
+                "members": kept, "exclusive": exclusive}
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = self.args(olds), self.args(news)
+        if new.exclusive:
+            self._exclusive_change(new, "update")
+            return UpdateResult(new.model_dump())
         before = set(old.members)
         after = set(new.members)
         self._change(new, [m for m in new.members if m not in before],
@@ -200,28 +232,33 @@ class PermissionGroupMembersArgs:
     group_id: pulumi.Input[str]
     permission_group_id: pulumi.Input[str]
     members: pulumi.Input[list[pulumi.Input[str]]]
+    exclusive: pulumi.Input[bool] = False
 
 
 class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGroupMembers"):
-    """Exactly the listed accounts as members of a permission group (others are left alone)."""
+    """Exactly the listed accounts as members of a permission group: others are left alone,
+    or, with ``exclusive=True``, removed."""
 
     group_id: pulumi.Output[str]
     permission_group_id: pulumi.Output[str]
     members: pulumi.Output[list[str]]
+    exclusive: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: PermissionGroupMembersArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,
                  permission_group_id: pulumi.Input[str] | None = None,
                  members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+                 exclusive: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         def claimed(props: dict[str, Any]) -> dict[str, Any]:
             props["members"] = claim_members(resource_name, props["group_id"],
-                                             props["permission_group_id"], props["members"])
+                                             props["permission_group_id"], props["members"],
+                                             exclusive=props.get("exclusive") is True)
             return props
 
         construct(self, PermissionGroupMembersProvider(), resource_name, args, dict(
-            group_id=group_id, permission_group_id=permission_group_id, members=members), opts,
-            adjust=claimed)
+            group_id=group_id, permission_group_id=permission_group_id, members=members,
+            exclusive=exclusive), opts, adjust=claimed)
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],
