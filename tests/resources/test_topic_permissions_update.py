@@ -272,3 +272,19 @@ def test_every_answer_lost_is_settled_by_one_read(provider: TopicPermissionsProv
     next_deployment()
     provider.delete(ID, dict(outs))
     assert on_server(raw) == {}
+
+
+def test_a_permission_left_by_a_failed_undo_is_named_with_what_to_do(
+        provider: TopicPermissionsProvider, raw: TencentChatClient, topics: list[str],
+        emulator: EmulatorProcess) -> None:
+    # a is added, the missing topic fails the create, and taking a back fails too: the state
+    # will not record a, so the error says to remove it (a rerun would refuse it).
+    missing = f"{GROUP_ID}@TOPIC#_missing"
+    emulator.set_faults(commands=["delete_topic_permission_group"], fail_next=1,
+                        error_rate=1.0, error_code=10007)
+    with pytest.raises(ProviderError) as info:
+        provider.create(checked(provider, news({topics[0]: 8, missing: 8})))
+    text = str(info.value)
+    assert f"Not undone: 1 topic permission(s) added and still there: {topics[0]}" in text
+    assert "Remove the topic permissions it added in the console" in text
+    assert on_server(raw) == {topics[0]: 8}

@@ -52,6 +52,9 @@ class Writes:
         self.log: list[tuple[str, str, int | None]] = []
         #: Topics whose add may or may not have been applied (a lost answer, unsettled).
         self.uncertain: list[str] = []
+        #: Whether an undo left a permission this operation may have added (the state will
+        #: not record it, so the next run would refuse it as another's).
+        self.stray = False
 
     # -- reads ----------------------------------------------------------------------------
     def current(self) -> dict[str, int]:
@@ -94,9 +97,10 @@ class Writes:
     # -- writes ---------------------------------------------------------------------------
     def delete(self, topics: Mapping[str, int | None]) -> None:
         """Remove these topics' permissions (``topics`` maps each to its value before)."""
+        from .._endpoints import TOPIC_ID_CHUNK
         from ..models import chunked
 
-        for part in chunked(list(topics), 50):
+        for part in chunked(list(topics), TOPIC_ID_CHUNK):
             result = self._send("deleted", lambda p=part: (
                 self.client.delete_topic_permissions(self.group, self.pg, p)),
                 {t: None for t in part}, {t: topics[t] for t in part})
@@ -111,9 +115,10 @@ class Writes:
     def set(self, changes: Mapping[str, tuple[int, int]]) -> None:
         """Overwrite permissions: topic -> (value before, value after). A permission removed
         outside Pulumi meanwhile is added back with the value after."""
+        from .._endpoints import TOPIC_PERMISSION_CHUNK
         from ..models import chunked
 
-        for part in chunked(list(changes), 50):
+        for part in chunked(list(changes), TOPIC_PERMISSION_CHUNK):
             values = {t: changes[t][1] for t in part}
             result = self._send("set", lambda vs=values: (
                 self.client.set_topic_permissions(self.group, self.pg, vs)), values,
@@ -134,10 +139,11 @@ class Writes:
     def add(self, values: Mapping[str, int]) -> dict[str, tuple[int, bool]]:
         """Add permissions; the topics the server refused, as topic -> (per-item code, whether
         an earlier attempt's answer was lost): most often a permission already there."""
+        from .._endpoints import TOPIC_PERMISSION_CHUNK
         from ..models import chunked
 
         refused: dict[str, tuple[int, bool]] = {}
-        for part in chunked(list(values), 50):
+        for part in chunked(list(values), TOPIC_PERMISSION_CHUNK):
             chunk = {t: values[t] for t in part}
             result = self._send("added", lambda c=chunk: (
                 self.client.add_topic_permissions(self.group, self.pg, c)), chunk,
@@ -219,7 +225,9 @@ class Writes:
             except ChatClientError as exc:
                 left.append(f"{len(topics)} topic permission(s) {_LEFT[write]}: "
                             f"{v.listed(topics)} (the undo failed: {exc})")
+                self.stray = self.stray or write == "added"
         if self.uncertain:
+            self.stray = True
             left.append(f"{len(self.uncertain)} topic permission(s) whose add may have been "
                         f"applied: {v.listed(self.uncertain)}")
             self.uncertain = []
@@ -232,8 +240,11 @@ class Writes:
         done = len(self.log)
         left = self.undo()
         if left:
-            return ChatClientError(f"{exc}. Not undone: {'; '.join(left)}. Run `pulumi refresh` "
-                                   "and `pulumi up` to settle them")
+            advice = ("Run `pulumi refresh` and `pulumi up` to settle them" if not self.stray else
+                      "Remove the topic permissions it added in the console (or set "
+                      "exclusive=True), then run `pulumi refresh` and `pulumi up`: this stack's "
+                      "state does not record them, so the next run would not take them over")
+            return ChatClientError(f"{exc}. Not undone: {'; '.join(left)}. {advice}")
         if done:
             return ChatClientError(f"{exc} (the {done} topic permission change(s) made before it "
                                    "were undone)")
