@@ -24,7 +24,8 @@ EXPECTED_KEYS = {
                   *(f"{phase}_{key}" for phase in ("create", "update", "refresh", "delete")
                     for key in PHASE_KEYS),
                   "refresh_pg_calls", "refresh_pg_bound", "refresh_tp_calls", "refresh_tp_bound"},
-    "matrix": {"groups", "topics", "latency_ms", "rate", "runs", "targets_met",
+    "matrix": {"groups", "topics", "latency_ms", "rate", "runs", "targets_met", "host_floor_s",
+               "host_floor_ratio",
                *(f"{form}_{phase}_{key}" for form in ("objects", "mapping")
                  for phase in ("create", "update", "refresh", "delete")
                  for key in ("s", "calls", "bound_s", "ratio")),
