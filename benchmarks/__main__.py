@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 
 from ._common import Options, summary_line
 
-SECTIONS = ("lifecycle", "matrix", "cold-start", "throughput")
+SECTIONS = ("lifecycle", "matrix", "cold-start", "throughput", "export")
 SUMMARY_NAMES = {"lifecycle": "lifecycle", "matrix": "matrix", "cold-start": "cold_start",
-                 "throughput": "throughput"}
+                 "throughput": "throughput", "export": "export"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,15 +23,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="scripts/bench",
         description="Run the benchmarks; each section ends in one key=value summary line.")
     p.add_argument("--n", type=int, default=None,
-                   help="lifecycle: permission groups and topic permissions, each "
-                        "(default 200; --smoke 10)")
+                   help="lifecycle: permission groups and topic permissions, each; export: "
+                        "permission groups (n // 4 topics, 50 members each) (default 200; "
+                        "--smoke 10)")
     p.add_argument("--latency-ms", type=float, default=None,
                    help="emulator latency per API answer (default 50; --smoke 5)")
     p.add_argument("--runs", type=int, default=None,
                    help="runs per figure, the median is reported (default 3; --smoke 1); "
                         "cold start uses max(runs, 7) (--smoke 1)")
     p.add_argument("--rate", type=float, default=200.0,
-                   help="the provider's tencentchat:requestsPerSecond (default 200)")
+                   help="the provider's tencentchat:requestsPerSecond, and export's from a "
+                        "stack file (default 200)")
     p.add_argument("--topics", type=int, default=20,
                    help="lifecycle: topics per community, i.e. topic permissions per "
                         "permission group (default 20)")
@@ -88,6 +90,10 @@ def _runner(section: str) -> Callable[[Options], dict[str, object]]:
         from . import cold_start
 
         return cold_start.run
+    if section == "export":
+        from . import export
+
+        return export.run
     from . import emulator_throughput
 
     return emulator_throughput.run

@@ -55,7 +55,7 @@ from ._common import (
 
 GROUP_ID = "@TGS#_bench"
 PHASES = ("create", "update", "refresh", "delete")
-#: get_permission_group pages hold at most 20 groups (spec §5).
+#: get_permission_group pages hold at most 20 groups (docs/tencent-api.md#list-caps-and-page-sizes).
 PAGE = 20
 #: The batched-refresh allowance on top of the listing's pages (issue target).
 REFRESH_ALLOWANCE = 4

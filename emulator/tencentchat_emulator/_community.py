@@ -1,6 +1,8 @@
 """Groups and topics: create / destroy / read / modify a group with its permission-group
-switch and community default (spec §8.1, §8.2, §14.1), list the app's groups (§14.3), and
-create / read / modify / destroy topics (§8.3 - §8.5, §14.2).
+switch and community default (docs/tencent-api.md#712-create_group to
+#715-modify_group_base_info), list the app's groups (docs/tencent-api.md#720-get_appid_group_list),
+and create / read / modify / destroy topics (docs/tencent-api.md#716-create_topic to
+#719-destroy_topic).
 
 Each ``cmd_<command>`` takes the decoded JSON body and returns the response fields beyond the
 envelope, or raises ChatError.
@@ -47,7 +49,7 @@ _TOPIC_TEXTS = (("CustomString", "custom_string", U.CUSTOM_STRING_MAX_BYTES),
                 ("Introduction", "introduction", U.TOPIC_INTRODUCTION_MAX_BYTES))
 
 
-# --- the permission-group switch (spec §14.1) --------------------------------------------
+# --- the permission-group switch (docs/tencent-api.md#prerequisites) ----------------------
 
 def _switch_fields(body: Body) -> tuple[int | None, int | None]:
     """EnablePermission (0/1) and DefaultPermission (unsigned 64-bit), each optional."""
@@ -59,8 +61,9 @@ def _switch_fields(body: Body) -> tuple[int | None, int | None]:
 
 def _check_switch(capable: bool, enable_now: int, enable: int | None,
                   default: int | None) -> None:
-    """The spec 14.1 rules: both fields need a topic-enabled Community; DefaultPermission
-    needs permission groups switched on."""
+    """The rules of docs/tencent-api.md#712-create_group and #715-modify_group_base_info: both
+    fields need a topic-enabled Community; DefaultPermission needs permission groups switched
+    on."""
     if enable is None and default is None:
         return
     if not capable:
@@ -129,9 +132,10 @@ def _topic_item(group_id: str, t: Topic, keep: frozenset[str] | None) -> Body:
 
 
 class CommunityCommands(Commands):
-    """Spec §8 and §14: one method per command word."""
+    """One method per command word of docs/tencent-api.md#712-create_group to
+    #720-get_appid_group_list."""
 
-    # --- groups (§8.1, §8.2, §14.1, §14.3) ----------------------------------------------
+    # --- groups (7.12 - 7.15 and 7.20 of docs/tencent-api.md#7-endpoint-reference) --------
 
     def cmd_create_group(self, body: Body) -> Body:
         gtype = get_str(body, "Type")
@@ -215,7 +219,7 @@ class CommunityCommands(Commands):
                 "GroupIdList": [{"GroupId": gid} for _, gid in rows],
                 "Next": rows[-1][0] if more else 0}
 
-    # --- topics (§8.3 - §8.5, §14.2) ----------------------------------------------------
+    # --- topics (docs/tencent-api.md#716-create_topic to #719-destroy_topic) --------------
 
     def cmd_create_topic(self, body: Body) -> Body:
         c = self._community(body, topics=True)

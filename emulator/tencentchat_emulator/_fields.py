@@ -151,7 +151,7 @@ def get_limit(body: Body, default: int, cap: int) -> int:
     return limit
 
 
-# --- ID rules (spec §4) ---------------------------------------------------------------------
+# --- ID rules (docs/tencent-api.md#identifier-formats) ------------------------------------
 
 def group_id_ok(gid: str) -> bool:
     return bool(gid) and printable(gid) and len(gid) <= U.GROUP_ID_MAX_BYTES
@@ -171,8 +171,9 @@ def per_item(ids: list[str], well_formed: Callable[[str], bool],
              find: Callable[[str], T | None], found: Callable[[T], Body],
              failed: Callable[[str, int, str], Body], invalid: tuple[int, str],
              unknown: tuple[int, str]) -> list[Body]:
-    """One answer per ID of a batch (spec §2.3): ``found(row)``, or ``failed(id, code, info)``
-    with the ``invalid`` code for a malformed ID and the ``unknown`` one for a missing row."""
+    """One answer per ID of a batch (docs/tencent-api.md#batch-results): ``found(row)``, or
+    ``failed(id, code, info)`` with the ``invalid`` code for a malformed ID and the ``unknown``
+    one for a missing row."""
     items = []
     for i in ids:
         row = find(i) if well_formed(i) else None

@@ -1,5 +1,5 @@
-"""The eleven permission-group commands (spec §7): the groups themselves (7.1 - 7.4), their
-topic permissions (7.5 - 7.8) and their members (7.9 - 7.11).
+"""The eleven permission-group commands (docs/tencent-api.md#7-endpoint-reference): the groups
+themselves (7.1 - 7.4), their topic permissions (7.5 - 7.8) and their members (7.9 - 7.11).
 
 Each ``cmd_<command>`` takes the decoded JSON body and returns the response fields beyond the
 envelope, or raises ChatError.
@@ -96,12 +96,13 @@ def _accounts(body: Body) -> list[str]:
 
 
 class PermissionGroupCommands(Commands):
-    """Spec §7: one method per command word."""
+    """One method per permission-group command word (docs/tencent-api.md#7-endpoint-reference)."""
 
     # --- lookups ------------------------------------------------------------------------
 
     def _pg_community(self, body: Body, *, topics: bool = False) -> Community:
-        """The community of a permission-group call (spec §7), with the switch choice."""
+        """The community of a permission-group call, with the switch choice
+        (docs/tencent-api.md#prerequisites)."""
         c = self._community(body, topics=topics)
         if U.PERMISSION_GROUP_APIS_NEED_SWITCH and not c.enable_permission:
             raise ChatError(U.PERMISSION_GROUP_APIS_SWITCH_OFF_CODE,

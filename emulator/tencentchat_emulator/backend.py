@@ -1,10 +1,11 @@
 """The emulated Chat service: every command word's handler, over the Store. No HTTP here.
 
-The rules live in the command modules: ``_permission_groups.py`` (spec §7) and
-``_community.py`` (groups and topics, spec §8 and §14), with what they share (field readers,
-ID rules, cursors) in ``_fields.py``. Each ``cmd_<command>`` takes the decoded JSON body and
-returns the response fields beyond the envelope, or raises ChatError; the caller owns the
-transaction. Which service word reaches which command is ``routes.py``.
+The rules live in the command modules (numbered as in docs/tencent-api.md#7-endpoint-reference):
+``_permission_groups.py`` (7.1 - 7.11) and ``_community.py`` (groups and topics, 7.12 - 7.20),
+with what they share (field readers, ID rules, cursors) in ``_fields.py``. Each
+``cmd_<command>`` takes the decoded JSON body and returns the response fields beyond the
+envelope, or raises ChatError; the caller owns the transaction. Which service word reaches which
+command is ``routes.py``.
 """
 
 from __future__ import annotations

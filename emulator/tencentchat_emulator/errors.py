@@ -16,7 +16,7 @@ class ChatError(Exception):
         self.info = info
 
 
-# Gateway / query-string codes (spec §2.5).
+# Gateway / query-string codes (docs/tencent-api.md#common-codes).
 HTTP_PARSE = 60002
 JSON_PARSE = 60003
 SDKAPPID_INVALID = 60006

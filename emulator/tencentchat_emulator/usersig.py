@@ -1,4 +1,4 @@
-"""TLSSigAPIv2 UserSig generation and verification, written from spec §3."""
+"""TLSSigAPIv2 UserSig generation and verification, written from docs/tencent-api.md#3-usersig."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The group, topic and app-listing endpoints around permission groups (spec §8, §14): the
-community itself, its permission-group switch and default, its topics, and the app's groups."""
+"""The group, topic and app-listing endpoints around permission groups
+(docs/tencent-api.md#712-create_group to #720-get_appid_group_list): the community itself, its
+permission-group switch and default, its topics, and the app's groups."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def appid_list_limiter() -> TokenBucket:
         return _appid_limiter
 
 
-#: The topic profile's fields and their documented byte limits (spec §14.2), in check order.
+#: The topic profile's fields and their documented byte limits
+#: (docs/tencent-api.md#field-limits), in check order.
 _TOPIC_PROFILE_LIMITS: dict[str, int] = {
     "topic_name": m.TOPIC_NAME_MAX_BYTES,
     "introduction": m.INTRODUCTION_MAX_BYTES,
@@ -62,7 +64,8 @@ def _topic_profile(*, name_required: bool, **fields: str | None) -> dict[str, st
 
 
 class CommunityEndpoints(Endpoints):
-    """Groups (8.1, 8.2, 14.1), topics (8.3-8.5, 14.2) and the app's group listing (14.3)."""
+    """Groups (7.12 - 7.15), topics (7.16 - 7.19) and the app's group listing (7.20) of
+    docs/tencent-api.md#7-endpoint-reference."""
 
     # ------------------------------------------------------------------------ groups
 
@@ -79,8 +82,9 @@ class CommunityEndpoints(Endpoints):
     ) -> str:
         """Create a group (a topic-enabled Community by default); return its ID.
 
-        ``enable_permission`` / ``default_permission`` (spec §14.1) apply to topic-enabled
-        Communities only; ``default_permission`` needs ``enable_permission=True``.
+        ``enable_permission`` / ``default_permission`` (docs/tencent-api.md#712-create_group)
+        apply to topic-enabled Communities only; ``default_permission`` needs
+        ``enable_permission=True``.
         """
         m.check_text("Name", name, m.GROUP_NAME_MAX_BYTES, non_empty=True)
         body = m.CreateGroupRequest(
@@ -125,8 +129,9 @@ class CommunityEndpoints(Endpoints):
         default_permission: int | None = None,
     ) -> None:
         """Switch permission groups on/off and set the community default ("everyone")
-        permission (spec §14.1); only the fields given are sent. The default can be set only
-        while (or in the same call as) permission groups are switched on."""
+        permission (docs/tencent-api.md#715-modify_group_base_info); only the fields given are
+        sent. The default can be set only while (or in the same call as) permission groups are
+        switched on."""
         body = m.ModifyGroupBaseInfoRequest(
             group_id=group_id,
             enable_permission=m.switch_value("enable_permission", enable_permission),
@@ -196,7 +201,8 @@ class CommunityEndpoints(Endpoints):
         custom_string: str | None = None,
         mute_all_member: bool | None = None,
     ) -> None:
-        """Change a topic's profile (spec §14.2); only the fields given are sent."""
+        """Change a topic's profile (docs/tencent-api.md#718-modify_topic); only the fields given
+        are sent."""
         profile = _topic_profile(
             name_required=False, topic_name=topic_name, introduction=introduction,
             notification=notification, face_url=face_url, custom_string=custom_string,
@@ -230,7 +236,8 @@ class CommunityEndpoints(Endpoints):
         group_type: str | None = "Community",
         limiter: TokenBucket | None = None,
     ) -> m.AppidGroupPage:
-        """One page of the app's groups (spec §14.3; ``limit`` <= 10000, ``next`` 0 = start).
+        """One page of the app's groups (docs/tencent-api.md#720-get_appid_group_list;
+        ``limit`` <= 10000, ``next`` 0 = start).
 
         Waits for the 1 request/second bucket (``limiter``, default the process-wide
         :func:`appid_list_limiter`) before sending; ``group_type`` None lists every type.

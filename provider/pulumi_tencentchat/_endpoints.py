@@ -24,7 +24,7 @@ SERVICES: dict[str, str] = {
     "destroy_topic": TOPIC_SERVICE,
 }
 
-#: Per-request caps (spec §5).
+#: Per-request caps (docs/tencent-api.md#list-caps-and-page-sizes).
 DESTROY_CHUNK = 20
 GET_BY_ID_CHUNK = 20
 TOPIC_PERMISSION_CHUNK = 50
@@ -32,8 +32,8 @@ TOPIC_ID_CHUNK = 50
 MEMBER_CHUNK = 100
 MAX_GROUP_PAGE = 20
 MAX_MEMBER_PAGE = 50
-GROUP_INFO_CHUNK = 50  # get_group_info GroupIdList (spec §14.1)
-MAX_APPID_GROUP_PAGE = 10000  # get_appid_group_list Limit (spec §14.3)
+GROUP_INFO_CHUNK = 50  # get_group_info GroupIdList (docs/tencent-api.md#list-caps-and-page-sizes)
+MAX_APPID_GROUP_PAGE = 10000  # Limit (docs/tencent-api.md#720-get_appid_group_list)
 
 I = TypeVar("I")  # noqa: E741
 T = TypeVar("T")

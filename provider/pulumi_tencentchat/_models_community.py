@@ -1,6 +1,7 @@
-"""Wire models of the group and topic commands around permission groups (spec §8, §14): groups
-and their base info, topics and their profiles, and the app's group listing; with the documented
-limits the client checks before sending them."""
+"""Wire models of the group and topic commands around permission groups
+(docs/tencent-api.md#712-create_group to #720-get_appid_group_list): groups and their base info,
+topics and their profiles, and the app's group listing; with the documented limits the client
+checks before sending them."""
 
 from __future__ import annotations
 
@@ -90,7 +91,8 @@ class CreateTopicResponse(Envelope):
 
 
 class ModifyTopicRequest(WireModel):
-    """Body of ``modify_topic`` (spec §14.2); fields left None are not sent (kept)."""
+    """Body of ``modify_topic`` (docs/tencent-api.md#718-modify_topic); fields left None are
+    not sent (kept)."""
 
     group_id: str = Field(alias="GroupId")
     topic_id: str = Field(alias="TopicId")
@@ -114,12 +116,15 @@ class TopicSelfInfo(WireModel):
 
     shut_up_time: int = Field(0, alias="ShutUpTime")
     msg_seq: int = Field(0, alias="MsgSeq")
-    msg_flag: str = Field("", alias="MsgFlag")
+    # The documented sample shows an integer (0); the values are not listed anywhere, and a
+    # name such as "AcceptAndNotify" is as plausible: both are read, neither is interpreted.
+    msg_flag: int | str = Field("", alias="MsgFlag")
 
 
 class TopicInfo(ItemResult):
-    """One ``TopicAndSelfInfo`` item of ``get_topic`` (spec §8.4): the per-item code, the
-    topic's profile (the nested ``TopicInfo`` object, flattened here) and ``SelfInfo``."""
+    """One ``TopicAndSelfInfo`` item of ``get_topic`` (docs/tencent-api.md#717-get_topic): the
+    per-item code, the topic's profile (the nested ``TopicInfo`` object, flattened here) and
+    ``SelfInfo``."""
 
     topic_id: str = Field("", alias="TopicId")
     topic_name: Text = Field("", alias="TopicName")
@@ -172,7 +177,7 @@ class DestroyTopicResponse(Envelope):
     results: list[TopicResult] = Field(default_factory=list, alias="DestroyResultItem")
 
 
-# ---------------------------------------------------------- community settings (§14.1)
+# ------ community settings (docs/tencent-api.md#714-get_group_info, #715-modify_group_base_info)
 
 
 class ModifyGroupBaseInfoRequest(WireModel):
@@ -226,7 +231,7 @@ class GetGroupInfoResponse(Envelope):
     groups: list[GroupInfo] = Field(default_factory=list, alias="GroupInfo")
 
 
-# ------------------------------------------------------ app group listing (§14.3)
+# ------------------------------ app group listing (docs/tencent-api.md#720-get_appid_group_list)
 
 
 class GetAppidGroupListRequest(WireModel):

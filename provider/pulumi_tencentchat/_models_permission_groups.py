@@ -1,5 +1,6 @@
-"""Wire models of the permission-group commands (spec §7): permission groups, their topic
-permissions and their members, and the pages the client returns for their listings."""
+"""Wire models of the permission-group commands (docs/tencent-api.md#71-create_permission_group
+to #711-get_permission_group_member_list): permission groups, their topic permissions and their
+members, and the pages the client returns for their listings."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ class CreatePermissionGroupRequest(WireModel):
     custom_string: str | None = Field(None, alias="CustomString")
 
 
-#: Unverified (spec §7.1): the create answer's name for the new ID. The spec's sample shows
-#: "PermissionGroupId"; the client requires it when the server generated the ID (there is no
-#: other way to learn it) and, with a custom ID, accepts its absence but not another ID.
+#: Unverified (docs/tencent-api.md#71-create_permission_group): the create answer's name for
+#: the new ID. Tencent's sample shows "PermissionGroupId"; the client requires it when the server
+#: generated the ID (there is no other way to learn it) and, with a custom ID, accepts its absence
+#: but not another ID.
 CREATED_PERMISSION_GROUP_ID_FIELD = "PermissionGroupId"
 
 
@@ -80,7 +82,8 @@ class PermissionGroupInfo(ItemResult):
     @model_validator(mode="before")
     @classmethod
     def _member_num(cls, data: Any) -> Any:
-        # The data-structure table calls the count MemberNum (spec §11).
+        # The data-structure table calls the count MemberNum
+        # (docs/tencent-api.md#74-get_permission_group).
         if isinstance(data, dict) and "MemberCount" not in data and "MemberNum" in data:
             data = {**data, "MemberCount": data["MemberNum"]}
         return data

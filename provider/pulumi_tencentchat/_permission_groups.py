@@ -1,5 +1,6 @@
-"""The permission-group endpoints (spec §7): permission groups, their topic permissions and
-their members."""
+"""The permission-group endpoints (docs/tencent-api.md#71-create_permission_group to
+#711-get_permission_group_member_list): permission groups, their topic permissions and their
+members."""
 
 from __future__ import annotations
 

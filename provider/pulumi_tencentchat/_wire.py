@@ -14,7 +14,8 @@ def _empty_if_none(value: Any) -> Any:
 
 
 def _cursor(value: Any) -> Any:
-    # The spec's table says Integer, the samples a String; normalise to str ("" = done).
+    # Tencent's field table says Integer, the samples a String; normalise to str ("" = done)
+    # (docs/tencent-api.md#74-get_permission_group).
     if value is None:
         return ""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -39,7 +40,7 @@ class WireModel(BaseModel):
 
 
 def envelope_problem(data: Any) -> str | None:
-    """Why ``data`` is not Tencent's envelope (spec §2.3), or None when it is.
+    """Why ``data`` is not Tencent's envelope (docs/tencent-api.md#envelope), or None when it is.
 
     An answer counts only with a string ``ActionStatus`` and an integer ``ErrorCode``; a
     zero code must come with ``"OK"``. A gateway's ``{"code": 503}``, ``{}`` or
@@ -61,7 +62,7 @@ def envelope_problem(data: Any) -> str | None:
 
 
 class Envelope(WireModel):
-    """Fields every response carries (spec §2.3).
+    """Fields every response carries (docs/tencent-api.md#envelope).
 
     Parse only bodies :func:`envelope_problem` accepted: the model itself tolerates a missing
     ``ActionStatus`` (documented samples of some list items omit it) but never assumes "OK".

@@ -3,8 +3,10 @@
 Python attributes are snake_case; the Tencent field names are aliases used on the wire.
 Requests serialise with :meth:`WireModel.to_wire` (``by_alias=True, exclude_none=True``);
 responses ignore fields they do not know. The models live by domain (``_wire``: base and
-envelope; ``_models_permission_groups``: spec §7; ``_models_community``: groups, topics and
-the app listing, spec §8 and §14) and are all importable from here.
+envelope; ``_models_permission_groups``: docs/tencent-api.md#71-create_permission_group to
+#711-get_permission_group_member_list; ``_models_community``: groups, topics and the app
+listing, docs/tencent-api.md#712-create_group to #720-get_appid_group_list) and are all
+importable from here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Permission bits of community permission groups (spec §6) and their normalisation.
+"""Permission bits of community permission groups (docs/tencent-api.md#5-permission-bits) and
+their normalisation.
 
 A permission is a 64-bit unsigned bitmask. Only bits 0-10 (community) and 0-6 (topic) are
 defined; other bits inside the 64-bit range are accepted (Tencent's own samples use them) but
@@ -27,7 +28,7 @@ MAX_EXACT_FLOAT_INT = 1 << 53
 
 
 class GroupPermission(enum.IntFlag):
-    """Community-level rights of a permission group (spec §6.1)."""
+    """Community-level rights of a permission group (docs/tencent-api.md#community-bits)."""
 
     ManageGroupInfo = 1 << 0
     ManageGroupMember = 1 << 1
@@ -43,7 +44,8 @@ class GroupPermission(enum.IntFlag):
 
 
 class TopicPermissionBit(enum.IntFlag):
-    """Topic-level rights a permission group holds in one topic (spec §6.2)."""
+    """Topic-level rights a permission group holds in one topic
+    (docs/tencent-api.md#topic-bits)."""
 
     ManageTopicInfo = 1 << 0
     ManagePermissionTopicInfo = 1 << 1
@@ -152,6 +154,13 @@ def to_state(value: int) -> int | str:
     """The form a permission takes in Pulumi inputs and state: an int, or a decimal string
     when the value is too large to survive the wire's doubles exactly."""
     return value if value <= MAX_EXACT_FLOAT_INT else str(value)
+
+
+def bit_names(value: int, flags: type[enum.IntFlag]) -> list[str]:
+    """The names of the set bits of ``value`` in bit order; a bit ``flags`` does not define is
+    ``"bit<N>"`` (e.g. ``["SendGroupMessage", "GroupAtAll", "bit40"]``)."""
+    by_bit = {int(member).bit_length() - 1: name for name, member in flags.__members__.items()}
+    return [by_bit.get(bit, f"bit{bit}") for bit in range(value.bit_length()) if value >> bit & 1]
 
 
 def describe_bits(value: int, flags: type[enum.IntFlag]) -> str:

@@ -1,4 +1,5 @@
-"""Tencent Chat REST regions (spec §2.2) and base-URL resolution."""
+"""Tencent Chat REST regions (docs/tencent-api.md#regions-and-domains) and base-URL
+resolution."""
 
 from __future__ import annotations
 

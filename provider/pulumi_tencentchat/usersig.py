@@ -1,4 +1,5 @@
-"""TLSSigAPIv2 UserSig generation (spec §3) and a caching source for the REST client.
+"""TLSSigAPIv2 UserSig generation (docs/tencent-api.md#signing) and a caching source for the
+REST client.
 
 Standard library only: this module is imported by every ``pulumi`` command.
 """

@@ -1,8 +1,9 @@
 """Input rules shared by the program side (``ValueError``) and the providers' ``check``.
 
 Each function takes a raw value, returns it normalised, or raises ``ValueError`` whose text
-states the rule and the limit; callers prefix the field name. Facts come from the spec
-(§4 identifiers, §5 limits); the ones it marks unverified are named constants here.
+states the rule and the limit; callers prefix the field name. Facts come from
+docs/tencent-api.md#identifier-formats and docs/tencent-api.md#field-limits; the ones it marks
+unverified are named constants here.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ NOTIFICATION_MAX_BYTES = 300
 FACE_URL_MAX_BYTES = 100
 TOPIC_ID_MAX_BYTES = 96
 ACCOUNT_MAX_BYTES = 32
-# Custom group IDs must be shorter than 48 bytes (spec §4).
+# Custom group IDs must be shorter than 48 bytes (docs/tencent-api.md#identifier-formats, U11).
 GROUP_ID_MAX_BYTES = 47
-# Unverified: the spec documents no maximum for a custom PermissionGroupId; we apply the rule
-# for custom group IDs (< 48 bytes) until Tencent states otherwise.
+# Unverified (docs/tencent-api.md#identifier-formats, U12): Tencent documents no maximum for a
+# custom PermissionGroupId; we apply the rule for custom group IDs (< 48 bytes) until Tencent
+# states otherwise.
 PERMISSION_GROUP_ID_MAX_BYTES = 47
 # Unverified: no documented cap on members per permission group; one resource manages at
 # most this many so a single refresh stays bounded (20 pages of 50).
@@ -111,7 +113,8 @@ def _printable_ascii(text: str) -> None:
 
 
 def identifier(value: object) -> str:
-    """An ID or account as the API compares it: printable ASCII (spec §4), no spaces around.
+    """An ID or account as the API compares it: printable ASCII
+    (docs/tencent-api.md#identifier-formats), no spaces around.
 
     Surrounding whitespace is refused, not stripped: the server would store the padded ID as a
     different object from the unpadded one, and stripping would make the state differ from

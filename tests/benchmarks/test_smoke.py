@@ -35,6 +35,9 @@ EXPECTED_KEYS = {
                    "create_diff_s"},
     "throughput": {"concurrency", "seconds", "runs", "get_rps", "modify_rps", "file_get_rps",
                    "file_modify_rps"},
+    "export": {"groups", "topics", "members", "latency_ms", "runs", "rate", "calls",
+               "expected_calls", "wall_default_rate_s", "bound_default_rate_s", "wall_s",
+               "bound_s", "resources"},
 }
 
 
@@ -115,3 +118,15 @@ def test_declare_undoes_the_sdks_leaked_pickler_patch() -> None:
     resources = _common.declare(lambda: [Trivial(f"t{i}", {"name": "t"}) for i in range(3)])
     assert len(resources) == 3
     assert pickle._Pickler._batch_setitems is _common._BATCH_SETITEMS  # type: ignore[attr-defined]
+
+
+def test_export_reads_the_community_in_the_documented_number_of_calls(
+        smoke: dict[str, dict[str, str]]) -> None:
+    fields = smoke["export"]
+    groups, topics = int(fields["groups"]), int(fields["topics"])
+    # get_group_info + get_topic + ceil(groups / 20) listing pages + per group one
+    # topic-permission read and one member page (50 members each).
+    assert int(fields["calls"]) == 2 + -(-groups // 20) + 2 * groups == int(
+        fields["expected_calls"])
+    # settings, topics, groups, each group's rights in min(5, topics) topics, member lists.
+    assert int(fields["resources"]) == 1 + topics + groups + groups * min(5, topics) + groups

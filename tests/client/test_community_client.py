@@ -1,5 +1,6 @@
 """Client methods for community settings, topic profiles and the app's group listing
-(spec §14), against the spawned emulator and, for the exact wire bodies, a scripted server."""
+(docs/tencent-api.md#714-get_group_info to #720-get_appid_group_list), against the spawned
+emulator and, for the exact wire bodies, a scripted server."""
 
 from __future__ import annotations
 

@@ -68,3 +68,16 @@ def test_cursors_read_the_same_in_both_listings(wire: object, read: str) -> None
     base = {"ActionStatus": "OK", "ErrorCode": 0, "Next": wire}
     assert m.GetPermissionGroupResponse.model_validate(base).next == read
     assert m.GetMemberListResponse.model_validate(base).next == read
+
+
+@pytest.mark.parametrize("flag", [0, "AcceptAndNotify"])
+def test_a_topic_reads_with_the_documented_integer_message_flag_or_a_name(
+        flag: object) -> None:
+    # The get_topic sample in the API reference shows "MsgFlag": 0; a name is as plausible.
+    answer = m.GetTopicResponse.model_validate({
+        "ActionStatus": "OK", "ErrorCode": 0, "TopicAndSelfInfo": [{
+            "TopicId": "@TGS#_g@TOPIC#_t", "TopicName": "t",
+            "SelfInfo": {"ShutUpTime": 0, "MsgSeq": 1, "MsgFlag": flag}}]})
+    topic = answer.topics[0]
+    assert topic.topic_name == "t" and topic.self_info is not None
+    assert topic.self_info.msg_flag == flag

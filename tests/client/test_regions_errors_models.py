@@ -160,7 +160,7 @@ def test_response_tolerates_extras_and_doc_variants() -> None:
     )
     assert resp.next == ""
     assert resp.items[0].member_count == 3 and resp.items[0].ok
-    topics = m.GetTopicResponse.model_validate(  # the documented get_topic shape (§8.4)
+    topics = m.GetTopicResponse.model_validate(  # shape of docs/tencent-api.md#717-get_topic
         {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "TopicAndSelfInfo": [
             {"ErrorCode": 0, "ErrorInfo": "ok",
              "TopicInfo": {"TopicName": "n", "GroupID": "@TGS#_g", "FaceUrl": "f",

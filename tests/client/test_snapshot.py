@@ -60,3 +60,33 @@ def test_a_missing_community_is_named_with_its_code(raw: TencentChatClient) -> N
     with pytest.raises(CommunityReadError, match=r"community @TGS#_nowhere: .*10010") as caught:
         read_community(raw, "@TGS#_nowhere")
     assert caught.value.group_id == "@TGS#_nowhere"
+
+
+def test_reading_permission_groups_in_parallel_gives_the_same_snapshot_and_calls(
+        emulator: EmulatorProcess, raw: TencentChatClient) -> None:
+    build(raw, groups=23, members_each=3)
+    calls = Calls(emulator).mark()
+    one_at_a_time = read_community(raw, GROUP)
+    sequential = calls.commands()
+    calls.mark()
+    seen: list[tuple[int, int]] = []
+    parallel = read_community(raw, GROUP, workers=4,
+                              progress=lambda _w, d, t: seen.append((d, t)))
+    assert calls.commands() == sequential == {
+        "get_group_info": 1, "get_topic": 1, "get_permission_group": 2,
+        "get_topic_permission_group": 23, "get_permission_group_member_list": 23}
+    assert parallel.permission_groups == one_at_a_time.permission_groups
+    assert [g.permission_group_id for g in parallel.permission_groups] == [
+        f"@PMG#_{n}" for n in range(23)]  # the listing's order, not the finishing order
+    assert seen == [(n, 23) for n in range(1, 24)]  # one call at a time, counting up
+
+
+def test_a_failure_part_way_names_the_community_and_keeps_the_code(
+        emulator: EmulatorProcess, raw: TencentChatClient) -> None:
+    build(raw, groups=12, members_each=1)
+    emulator.set_faults(fail_next=1, error_code=10007,
+                        commands=["get_permission_group_member_list"])
+    with pytest.raises(CommunityReadError) as caught:
+        read_community(raw, GROUP, workers=4)
+    assert caught.value.code == 10007 and str(caught.value).startswith(f"community {GROUP}: ")
+    assert "What to do" in str(caught.value)

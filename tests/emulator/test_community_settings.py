@@ -1,5 +1,6 @@
-"""Community settings (spec §14.1): the permission-group switch and the default permission,
-modify_group_base_info, get_group_info, get_appid_group_list (§14.3), seeding and migration."""
+"""Community settings (docs/tencent-api.md#714-get_group_info, #715-modify_group_base_info): the
+permission-group switch and the default permission, modify_group_base_info, get_group_info,
+get_appid_group_list (docs/tencent-api.md#720-get_appid_group_list), seeding and migration."""
 
 from __future__ import annotations
 

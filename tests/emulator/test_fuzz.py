@@ -32,13 +32,15 @@ Allowed answers (asserted exactly):
   body: HTTP 200 and a JSON object with ``ActionStatus`` "OK"/"FAIL", an int ``ErrorCode``,
   a str ``ErrorInfo``, "OK" iff the code is 0, and never 10002 (internal error = a bug).
   HEAD gets the same status and JSON content type without a body (HTTP forbids one).
-* Bodies over the 4 MiB cap: HTTP 200 and 10004 (spec section 12 names no code; see
-  ``unverified.BODY_TOO_LARGE_CODE``). Any other path: HTTP 200 and 60009 (check the URL).
+* Bodies over the 4 MiB cap: HTTP 200 and 10004 (Tencent names no code: U8 in
+  docs/tencent-api.md#8-unverified-facts-and-chosen-behaviour, ``unverified.BODY_TOO_LARGE_CODE``).
+  Any other path: HTTP 200 and 60009 (check the URL).
 * Only bytes that are not valid HTTP/1.1 get a non-200 answer: the HTTP layer answers a bare
   400 and closes the connection before the API sees the request (request line or header
-  over 8190 bytes, an unknown method token, a malformed chunk or Content-Length); spec
-  section 2.3 allows such network-level failures. ``test_http_layer_garbage_is_a_bare_400``
-  pins them; ``test_found_bugs_answer_cleanly`` pins each bug this fuzz found.
+  over 8190 bytes, an unknown method token, a malformed chunk or Content-Length), as
+  docs/tencent-api.md#http-status allows for network-level failures.
+  ``test_http_layer_garbage_is_a_bare_400`` pins them; ``test_found_bugs_answer_cleanly`` pins
+  each bug this fuzz found.
 
 ``TENCENTCHAT_FUZZ_EXAMPLES`` sets the bulk examples (default 140; the state machine runs a
 fifth as many); a longer run, e.g. ``TENCENTCHAT_FUZZ_EXAMPLES=2000 scripts/test
@@ -96,7 +98,8 @@ CAP = 4 * 1024 * 1024  # the emulator's body cap
 
 INTERNAL_ERROR = 10002
 SIG_CODES = frozenset({70001, 70003, 70009, 70013, 70014})
-# Codes a write may answer when one of its fields is invalid (spec section 7 family set).
+# Codes a write may answer when one of its fields is invalid (the family set of
+# docs/tencent-api.md#permission-group-codes).
 FIELD_CODES = frozenset({10004, 10007, 10010, 10015, 11000, 110006, 110008})
 
 READS = frozenset({"get_permission_group", "get_topic_permission_group",
@@ -139,7 +142,7 @@ SCRATCH_PG = "@PMG#_p0"
 ACCOUNTS = ("u0", "u1", "u2", "u3", "u4", "u5", "~!@#$%^&*()", "a b", "x" * 32)
 PG_IDS = ("@PMG#_p0", "@PMG#_p1", "@PMG#_p2")  # few, so IDs are destroyed and reused
 MAX_PERMISSION = 2**64 - 1
-TOPIC_NAME_MAX = 30  # bytes (spec 14.2)
+TOPIC_NAME_MAX = 30  # bytes (docs/tencent-api.md#field-limits)
 GROUP_NAME_MAX = 30
 FILTER_NAMES = ("Type", "Name", "Introduction", "Notification", "FaceUrl", "Owner_Account",
                 "EnablePermission", "DefaultPermission", "TopicName", "CustomString",
@@ -560,7 +563,8 @@ class Model:
 
     def modify_group(self, c: Community, name: str | None, enable: int | None,
                      default: int | None) -> None:
-        """modify_group_base_info with the switch rules of spec 14.1 predicted."""
+        """modify_group_base_info with the switch rules predicted
+        (docs/tencent-api.md#715-modify_group_base_info)."""
         body: dict[str, Any] = {"GroupId": c.gid}
         for k, v in (("Name", name), ("EnablePermission", enable), ("DefaultPermission", default)):
             if v is not None:

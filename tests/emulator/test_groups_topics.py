@@ -1,4 +1,5 @@
-"""Fixture APIs (spec §8) and cascade deletes."""
+"""Fixture APIs (docs/tencent-api.md#712-create_group to #719-destroy_topic) and cascade
+deletes."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def test_create_group_rules(api: Raw) -> None:
 
 
 def _topic_info(tid: str, name: str) -> dict:
-    """What get_topic reports for a topic created with only a name (spec §8.4 shape)."""
+    """What get_topic reports for a topic created with only a name (the shape of
+    docs/tencent-api.md#717-get_topic)."""
     return {"TopicName": name, "GroupID": G, "FaceUrl": "", "TopicId": tid, "NextMsgSeq": 1,
             "Notification": "", "Introduction": "", "LastMsgTime": 0, "ShutUpAllFlag": 0,
             "CustomString": ""}

@@ -1,4 +1,5 @@
-"""add / delete / list permission-group members (spec 7.9 - 7.11)."""
+"""add / delete / list permission-group members (docs/tencent-api.md#79-add_permission_group_member
+to #711-get_permission_group_member_list)."""
 
 from __future__ import annotations
 

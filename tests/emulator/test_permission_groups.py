@@ -1,4 +1,5 @@
-"""create / modify / get / destroy permission groups (spec 7.1 - 7.4)."""
+"""create / modify / get / destroy permission groups (docs/tencent-api.md#71-create_permission_group
+to #74-get_permission_group)."""
 
 from __future__ import annotations
 

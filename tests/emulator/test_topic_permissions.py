@@ -1,4 +1,5 @@
-"""add / set / delete / get topic permissions (spec 7.5 - 7.8)."""
+"""add / set / delete / get topic permissions (docs/tencent-api.md#75-add_topic_permission_group
+to #78-get_topic_permission_group)."""
 
 from __future__ import annotations
 

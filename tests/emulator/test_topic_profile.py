@@ -1,5 +1,5 @@
-"""Topic profiles (spec §8.3 - §8.5, §14.2): create_topic's fields and limits, modify_topic,
-and get_topic's documented TopicAndSelfInfo shape."""
+"""Topic profiles (docs/tencent-api.md#716-create_topic to #719-destroy_topic): create_topic's
+fields and limits, modify_topic, and get_topic's documented TopicAndSelfInfo shape."""
 
 from __future__ import annotations
 

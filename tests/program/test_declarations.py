@@ -28,7 +28,28 @@ def test_inputs_args_keywords_and_outputs_agree(spec: ResourceSpec) -> None:
     assert sorted(f.name for f in dataclasses.fields(spec.args)) == sorted(inputs)
     assert sorted(keywords(spec)) == sorted(inputs)
     outputs = set(spec.cls.__annotations__)
-    assert outputs == set(inputs) | set(spec.provider.outputs_only)
+    derived = set(spec.provider.derived)
+    assert outputs == set(inputs) | set(spec.provider.outputs_only) | derived
+    # A derived value is computed from an input and is not one itself.
+    assert not derived & set(inputs) and not derived & set(spec.provider.outputs_only)
+    assert {d.source for d in spec.provider.derived.values()} <= set(inputs)
+
+
+PERMISSION_OUTPUTS = {"PermissionGroup": {"permission_names": "permission"},
+                      "TopicPermission": {"permission_names": "permission"},
+                      "TopicPermissions": {"permission_names": "permissions"},
+                      "CommunityPermissionSettings": {"default_permission_names":
+                                                      "default_permission"}}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_every_permission_input_has_its_bit_names(spec: ResourceSpec) -> None:
+    # Every input holding a permission bitmask carries its bit names as a derived output.
+    bitmasks = {name for name, info in spec.provider.Inputs.model_fields.items()
+                if "permission" in name and info.annotation is int}
+    sources = {name: d.source for name, d in spec.provider.derived.items()}
+    assert sources == PERMISSION_OUTPUTS.get(spec.name, {})
+    assert bitmasks <= set(sources.values())
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

@@ -125,7 +125,7 @@ def test_type_tokens_and_snake_case_inputs() -> None:
         "permission": 64, "adopt_existing": False}
     assert inputs(registered.by_name("mods-members")) == {
         "group_id": GROUP, "permission_group_id": "@PMG#_mods", "members": ["alice", "bob"],
-        "exclusive": False}
+        "exclusive": False, "adopt_existing": False}
     # The blob is the only secret input.
     assert {k for r in registered for k in r.secret_keys} == {PROVIDER_KEY}
 

@@ -58,7 +58,7 @@ def test_plain_mapping_is_registered_normalised() -> None:
     assert inputs(tps) == {"group_id": GROUP, "permission_group_id": "@PMG#_squad",
                            "permissions": {GENERAL: 72, NEWS: 80,
                                            f"{GROUP}@TOPIC#_big": str((1 << 64) - 1)},
-                           "exclusive": False}
+                           "exclusive": False, "adopt_existing": False}
 
 
 def test_args_object_matches_keywords() -> None:

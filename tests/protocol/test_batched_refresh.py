@@ -39,6 +39,20 @@ def in_parallel(fn: Callable[[X], Y], items: list[X]) -> list[Y]:
         return list(pool.map(fn, items))
 
 
+# Bit names in bit order, written out (Tencent's docs), for the derived ``permission_names``.
+GROUP_BITS = ("ManageGroupInfo", "ManageGroupMember", "ManagePermissionGroupInfo",
+              "ManagePermissionGroupMember", "ManageTopic", "GroupMuteMember",
+              "SendGroupMessage", "GroupAtAll")
+TOPIC_BITS = ("ManageTopicInfo", "ManagePermissionTopicInfo", "TopicMuteMember",
+              "SendTopicMessage", "GetTopicHistoryMessage", "RevokeOtherMemberTopicMessage",
+              "TopicAtAll")
+
+
+def names(permission: int, bits: tuple[str, ...]) -> list[str]:
+    assert permission < 1 << len(bits)  # the values these tests set
+    return [name for i, name in enumerate(bits) if permission >> i & 1]
+
+
 def pg_id(i: int) -> str:
     return f"@PMG#_refresh{i:03d}"
 
@@ -84,7 +98,8 @@ def test_refreshing_many_groups_costs_one_listing(
         assert outcome.outs == {**state.outs, "name": item.name,
                                 "permission": float(item.permission),
                                 "custom_string": item.custom_string,
-                                "member_count": float(item.member_count)}
+                                "member_count": float(item.member_count),
+                                "permission_names": names(item.permission, GROUP_BITS)}
     assert outcomes[1].outs["member_count"] == 3.0
     assert (outcomes[2].outs["name"], outcomes[2].outs["permission"]) == ("Renamed", 7.0)
 
@@ -126,7 +141,8 @@ def test_refreshing_many_topic_permissions_costs_one_listing(
         if permission is None:
             assert outcome.id == ""
         else:
-            assert outcome.outs == {**state.outs, "permission": float(permission)}
+            assert outcome.outs == {**state.outs, "permission": float(permission),
+                                    "permission_names": names(permission, TOPIC_BITS)}
     assert outcomes[1].outs["permission"] == 99.0
     assert outcomes[2].id == ""
 

@@ -154,8 +154,9 @@ HUGE = 10 ** 4999  # 5000 digits: more than Python converts to or from a string 
 TEXT_UNVERIFIED = ("Tencent documents only a byte limit for this field: whether it refuses "
                    "control, bidi or zero-width characters is unknown (the emulator stores "
                    "them as sent)")
-SPACE_UNVERIFIED = ("the space is printable ASCII (spec §4) and whether Tencent trims IDs is "
-                    "undocumented: the emulator stores the padded ID as a separate object")
+SPACE_UNVERIFIED = ("the space is printable ASCII (docs/tencent-api.md#identifier-formats) and "
+                    "whether Tencent trims IDs is undocumented: the emulator stores the padded "
+                    "ID as a separate object")
 BLANK_UNVERIFIED = "whether Tencent accepts a blank name is undocumented (the emulator does)"
 
 CATALOGUE: list[Bad] = [
@@ -351,6 +352,10 @@ CATALOGUE: list[Bad] = [
     tps("permission-negative", "permissions", {TOPIC_NEWS: -8}, "between 0 and 2^64-1"),
     tps("exclusive-not-bool", "exclusive", "yes", "must be true or false", raw=False,
         note="exclusive is not an API field"),
+    tps("adopt-existing-not-bool", "adopt_existing", "yes", "must be true or false", raw=False,
+        note="adopt_existing is not an API field"),
+    mem("adopt-existing-not-bool", "adopt_existing", "yes", "must be true or false", raw=False,
+        note="adopt_existing is not an API field"),
     # -- Topic ------------------------------------------------------------------------------
     topic("group-id-missing", "group_id", MISSING, "is required"),
     topic("group-id-no-prefix", "group_id", "community1", "starting with '@TGS#_'"),

@@ -36,7 +36,7 @@ from tests.protocol.conftest import Declared, State, declare, stack_config, star
 from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, Calls, EmulatorProcess
 from tests.support.plugin import PluginProcess
 
-API_CAP = 200  # requests per second per command word (spec 2.4), enforced by the emulator
+API_CAP = 200  # requests/s per command word (docs/tencent-api.md#rate-limits), emulator-enforced
 WORKERS = 4  # concurrent resource operations the engine sends one dynamic-provider plugin
 # The limiter lets at most `rate` requests start in any window of ratelimit.WINDOW_SECONDS
 # (one second plus a guard for requests overtaking each other in flight), so the user may set

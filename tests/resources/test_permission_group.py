@@ -47,7 +47,8 @@ def test_check_fills_defaults_and_coerces_floats(provider: PermissionGroupProvid
     inputs = checked(provider, {"group_id": GROUP_ID, "permission_group_id": PG,
                                 "name": "Admins"})
     assert inputs == {"group_id": GROUP_ID, "permission_group_id": PG, "name": "Admins",
-                      "permission": 0, "custom_string": "", "adopt_existing": False}
+                      "permission": 0, "custom_string": "", "adopt_existing": False,
+                      "permission_names": []}
     inputs = checked(provider, pg_news(permission=39.0))
     assert inputs["permission"] == 39 and type(inputs["permission"]) is int
     assert calls.since() == 0
@@ -205,7 +206,8 @@ def test_create_is_one_call_and_visible(provider: PermissionGroupProvider, calls
     assert result.id == f"{GROUP_ID}/{PG}"
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG, "name": "管理员",
                            "permission": 80, "custom_string": "meta",
-                           "adopt_existing": False, "member_count": 0}
+                           "adopt_existing": False, "member_count": 0,
+                           "permission_names": ["ManageTopic", "SendGroupMessage"]}
     item = server(raw)
     assert (item.name, item.permission, item.custom_string) == ("管理员", 80, "meta")
 
@@ -321,7 +323,9 @@ def test_read_reports_drift_in_one_call(provider: PermissionGroupProvider, calls
     assert result.id == f"{GROUP_ID}/{PG}"
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG, "name": "Renamed",
                            "permission": 7, "custom_string": "", "adopt_existing": False,
-                           "member_count": 2}
+                           "member_count": 2, "permission_names": [
+                               "ManageGroupInfo", "ManageGroupMember",
+                               "ManagePermissionGroupInfo"]}
     assert result.inputs == {k: v for k, v in result.outs.items() if k != "member_count"}
 
 

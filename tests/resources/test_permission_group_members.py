@@ -51,7 +51,7 @@ def test_check_accepts_and_makes_no_call(provider: PermissionGroupMembersProvide
     calls.mark()
     inputs = checked(provider, m_news(["alice", "b" * 32]))
     assert inputs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                      "members": ["alice", "b" * 32], "exclusive": False}
+                      "members": ["alice", "b" * 32], "exclusive": False, "adopt_existing": False}
     assert calls.since() == 0
 
 
@@ -87,7 +87,8 @@ def test_check_lets_unknowns_through(provider: PermissionGroupMembersProvider,
     news = {"group_id": rpc.UNKNOWN, "permission_group_id": rpc.UNKNOWN,
             "members": rpc.UNKNOWN}
     result = provider.check({}, news)
-    assert failures(result) == {} and dict(result.inputs) == {**news, "exclusive": False}
+    assert failures(result) == {} and dict(result.inputs) == {**news,
+        "exclusive": False, "adopt_existing": False}
     assert calls.since() == 0
 
 
@@ -149,7 +150,8 @@ def test_create_is_one_call_and_visible(provider: PermissionGroupMembersProvider
     assert calls.commands() == {"add_permission_group_member": 1}
     assert result.id == ID
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                           "members": ["alice", "bob"], "exclusive": False}
+                           "members": ["alice", "bob"],
+                               "exclusive": False, "adopt_existing": False}
     assert on_server(raw) == {"alice", "bob"}
 
 
@@ -192,7 +194,8 @@ def test_read_reports_removed_member(provider: PermissionGroupMembersProvider, c
     assert calls.since() == 1
     assert result.id == ID
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                           "members": ["alice", "carol"], "exclusive": False}
+                           "members": ["alice", "carol"],
+                               "exclusive": False, "adopt_existing": False}
     assert result.inputs == result.outs
     # refresh direction: refreshed outputs vs old inputs -> an in-place update (re-add bob)
     diff = provider.diff(ID, result.outs, m_news(["alice", "bob", "carol"]))

@@ -61,7 +61,8 @@ def test_check_coerces_and_makes_no_call(provider: TopicPermissionProvider,
     calls.mark()
     inputs = checked(provider, tp_news())
     assert inputs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                      "topic_id": TOPIC_GENERAL, "permission": 24, "adopt_existing": False}
+                      "topic_id": TOPIC_GENERAL, "permission": 24, "adopt_existing": False,
+                      "permission_names": ["SendTopicMessage", "GetTopicHistoryMessage"]}
     assert type(inputs["permission"]) is int
     assert calls.since() == 0
 
@@ -125,7 +126,8 @@ def test_check_lets_unknowns_through(provider: TopicPermissionProvider, calls: C
     calls.mark()
     news = {k: rpc.UNKNOWN for k in tp_news()}
     result = provider.check({}, news)
-    assert failures(result) == {} and dict(result.inputs) == {**news, "adopt_existing": False}
+    assert failures(result) == {} and dict(result.inputs) == {
+        **news, "adopt_existing": False, "permission_names": rpc.UNKNOWN}
     # A known topic with an unknown community: the cross-field rule waits.
     result = provider.check({}, tp_news(group_id=rpc.UNKNOWN, topic_id=OTHER_TOPIC))
     assert failures(result) == {}
@@ -149,7 +151,8 @@ def test_create_is_one_call_and_visible(provider: TopicPermissionProvider, calls
     assert result.id == ID
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG,
                            "topic_id": TOPIC_GENERAL, "permission": 72,
-                           "adopt_existing": False}
+                           "adopt_existing": False,
+                           "permission_names": ["SendTopicMessage", "TopicAtAll"]}
     assert on_server(raw) == 72
     assert on_server(raw, TOPIC_NEWS) is None
 
@@ -221,7 +224,9 @@ def test_read_reports_drift_in_one_call(provider: TopicPermissionProvider, calls
     result = provider.read(ID, outs)
     assert calls.since() == 1
     assert result.id == ID
-    assert result.outs == {**outs, "permission": 127}
+    assert result.outs == {**outs, "permission": 127, "permission_names": [
+        "ManageTopicInfo", "ManagePermissionTopicInfo", "TopicMuteMember", "SendTopicMessage",
+        "GetTopicHistoryMessage", "RevokeOtherMemberTopicMessage", "TopicAtAll"]}
     assert result.inputs == result.outs
     # refresh direction: refreshed outputs vs old inputs -> an in-place update
     diff = provider.diff(ID, result.outs, checked(provider, tp_news()))

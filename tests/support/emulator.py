@@ -109,3 +109,7 @@ class Calls:
         now = dict(self.emulator.stats()["commands"])
         delta = {k: n - self.start_commands.get(k, 0) for k, n in now.items()}
         return {k: n for k, n in delta.items() if n}
+
+    def writes(self) -> dict[str, int]:
+        """Requests since ``mark()`` of commands that change something (all but ``get_*``)."""
+        return {k: n for k, n in self.commands().items() if not k.startswith("get_")}

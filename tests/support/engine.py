@@ -47,7 +47,8 @@ Rules replayed:
   creates again (``deployment_executor.go:90-114, 183-188``), and ``pulumi refresh
   --clear-pending-creates`` drops them (``pkg/cmd/pulumi/operations/refresh.go:318-328``).
 * Preview calls Check, Diff and Read only; creates and updates show the checked inputs as their
-  outputs (``provider_plugin.go:1430-1445, 1706-1721``).
+  outputs (``provider_plugin.go:1430-1445, 1706-1721``), and the CLI displays each such step as
+  the difference between the old outputs and those (``Outcome.shown``).
 * Refresh reads every resource but those pending replacement (``step.go:1544-1557``), drops the
   ones read back with an empty ID, records returned inputs (``step.go:1616-1626``), then calls
   Diff with refreshed outputs as olds and the old inputs as news (``step.go:1683-1716``).
@@ -180,6 +181,9 @@ class Outcome:
     drift: list[str] = field(default_factory=list)
     #: (type, id) of the resources whose provider Delete succeeded.
     deleted: list[tuple[str, str]] = field(default_factory=list)
+    #: Preview: resource name -> (old outputs, planned outputs) of each create, update or
+    #: replacement, the two sides the CLI displays.
+    shown: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
     error: BaseException | None = None
 
     def ops(self, method: str) -> list[str]:
@@ -469,6 +473,7 @@ class _Deployment:
     def _create(self, goal: Goal, inputs: dict[str, Any],
                 old: ResourceState | None) -> tuple[str, dict[str, Any]]:
         if self.preview:
+            self._show(goal, old.outputs if old is not None else {}, inputs)
             return "", dict(inputs)
         pending = goal.state("", inputs, {})
         with self.lock:
@@ -500,11 +505,16 @@ class _Deployment:
     def _update(self, goal: Goal, old: ResourceState,
                 inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         if self.preview:
+            self._show(goal, old.outputs, inputs)
             return old.id, dict(inputs)
         outputs = self.call("update", goal.urn, lambda: self.plugin.update(
             goal.urn, old.id, old.outputs, inputs, old_inputs=old.inputs))
         self._swap(old, goal.state(old.id, inputs, outputs))
         return old.id, outputs
+
+    def _show(self, goal: Goal, olds: dict[str, Any], planned: dict[str, Any]) -> None:
+        with self.lock:
+            self.outcome.shown[goal.urn.rsplit("::", 1)[1]] = (dict(olds), dict(planned))
 
     def _replace(self, goal: Goal, old: ResourceState, inputs: dict[str, Any], dbr: bool,
                  forced: bool) -> tuple[str, dict[str, Any]]:

@@ -27,7 +27,7 @@ from pulumi.runtime import rpc
 from pydantic import BaseModel
 
 from . import _claims, _listings, _runtime
-from ._fields import STORED, Mode, field_rule, fields_of
+from ._fields import STORED, Derived, Mode, field_rule, fields_of
 
 A = TypeVar("A", bound=BaseModel)
 R = TypeVar("R")
@@ -42,7 +42,7 @@ def is_unknown(value: object) -> bool:
 
 
 def holds_unknown(value: object) -> bool:
-    """True for an unknown value, or a list or mapping holding one."""
+    """True for an unknown value or a list or mapping with an unknown element."""
     if isinstance(value, (list, tuple)):
         return any(holds_unknown(item) for item in value)
     if isinstance(value, dict):
@@ -62,7 +62,7 @@ class ProviderError(Exception):
 def _write(method: Callable[..., Any]) -> Callable[..., Any]:
     """``method`` (a write) run inside :func:`_listings.writing` while holding the write locks
     of the objects it touches; what it creates or updates is then held by a live resource of
-    this deployment (see ``_claims``)."""
+    this deployment (see ``_claims``), and its outputs gain the derived values."""
 
     @functools.wraps(method)
     def write(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -73,6 +73,7 @@ def _write(method: Callable[..., Any]) -> Callable[..., Any]:
             outs = getattr(result, "outs", None)
             if outs:
                 _claims.hold(self.identities(outs))
+                outs.update(self.derive(outs))
         return result
 
     write.wraps_write = True  # type: ignore[attr-defined]
@@ -98,6 +99,8 @@ class BaseProvider(ResourceProvider, Generic[A]):
     item_noun: ClassVar[str] = "item"
     #: Required inputs the constructor derives when the program leaves them out (auto-names).
     program_filled: ClassVar[tuple[str, ...]] = ()
+    #: Values computed from an input, in checked inputs and outputs, never diffed (``_fields``).
+    derived: ClassVar[dict[str, Derived]] = {}
     replace_fields: ClassVar[tuple[str, ...]] = ()
     update_fields: ClassVar[tuple[str, ...]] = ()
     WRITES: ClassVar[tuple[str, ...]] = ("create", "update", "delete")
@@ -107,6 +110,10 @@ class BaseProvider(ResourceProvider, Generic[A]):
         if "Inputs" in cls.__dict__:
             cls.replace_fields = fields_of(cls.Inputs, Mode.REPLACE)
             cls.update_fields = fields_of(cls.Inputs, Mode.UPDATE, Mode.STATE)
+        for name, found in cls.derived.items():
+            if found.source not in cls.Inputs.model_fields or name in cls.Inputs.model_fields:
+                raise TypeError(f"{cls.__name__}.derived[{name!r}]: the source must be an input "
+                                "and the derived name must not be one")
         for name in cls.WRITES:
             method = cls.__dict__.get(name)
             if method is not None and not getattr(method, "wraps_write", False):
@@ -173,6 +180,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
         known = {k: v for k, v in values.items() if not holds_unknown(v)}
         for name, reason in self.cross_check(known):
             failures.append(CheckFailure(name, f"{name} {reason}"))
+        values.update(self.derive(values))
         if not failures:
             self._note_identities(olds, values)
         return CheckResult(values, failures)
@@ -194,6 +202,23 @@ class BaseProvider(ResourceProvider, Generic[A]):
         """Typed inputs from a property bag (state or checked inputs)."""
         fields = {k: props.get(k) for k in self.Inputs.model_fields if props.get(k) is not None}
         return self.Inputs.model_validate(fields, context=STORED)  # type: ignore[return-value]
+
+    def derive(self, props: dict[str, Any]) -> dict[str, Any]:
+        """The derived values of a property bag (checked inputs or outputs): unknown while
+        their source is; left out when the source is absent (e.g. failed its rule)."""
+        found: dict[str, Any] = {}
+        for name, spec in self.derived.items():
+            value = props.get(spec.source)
+            if value is None:
+                continue
+            if holds_unknown(value):
+                found[name] = rpc.UNKNOWN
+                continue
+            try:
+                found[name] = spec.of(field_rule(self.Inputs, spec.source)(value))
+            except (ValueError, TypeError):
+                continue
+        return found
 
     def comparable(self, name: str, value: Any) -> Any:
         """The form in which a field's old and new values are compared."""
@@ -231,7 +256,9 @@ class BaseProvider(ResourceProvider, Generic[A]):
                 raise self.fail(repr(id_), "read", LookupError(
                     f"no {self.kind} with ID {id_!r} exists")) from None
             return ReadResult("", {})
-        return ReadResult(id_, outs, self.recorded_inputs(outs))
+        outs = {**outs, **self.derive(outs)}
+        inputs = self.recorded_inputs(outs)
+        return ReadResult(id_, outs, {**inputs, **self.derive(inputs)})
 
     def id_fields(self, id_: str) -> dict[str, str]:
         """The identity fields an ID names; ``ValueError`` when it is not this resource's ID."""

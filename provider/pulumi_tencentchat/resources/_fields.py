@@ -6,6 +6,10 @@ A resource's inputs model is the single declaration of its inputs::
     name: Annotated[str, Update(v.permission_group_name)]
     adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
+Values computed from an input are declared beside it on the provider, one line each
+(:class:`Derived`), e.g. ``derived = {"permission_names": permission_names("permission",
+GroupPermission)}``.
+
 From it the base derives which fields replace the object (its identity), which are updated in
 place, which only change what is recorded, the fields the program must set and their
 defaults. The same rule runs in the program, in ``check`` and when state is parsed.
@@ -14,6 +18,7 @@ defaults. The same rule runs in the program, in ``check`` and when state is pars
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -101,3 +106,34 @@ def fields_of(model: type[BaseModel], *modes: Mode) -> tuple[str, ...]:
 def required_of(model: type[BaseModel]) -> tuple[str, ...]:
     """The fields a program must set (those without a default)."""
     return tuple(name for name, info in model.model_fields.items() if info.is_required())
+
+
+class Derived:
+    """A value computed from one input, e.g. the names of a permission's bits.
+
+    It travels in the checked inputs, so a preview shows it beside its source (``+
+    "GroupAtAll"`` instead of two integers), and in the outputs. Diff never compares it (its
+    source decides), so state written before it existed reads and diffs as before. With
+    ``each=True`` the source is a mapping and ``compute`` runs on each of its values.
+    """
+
+    def __init__(self, source: str, compute: Callable[[Any], Any], *, each: bool = False) -> None:
+        self.source = source
+        self.compute = compute
+        self.each = each
+
+    def of(self, value: Any) -> Any:
+        """The derived value of a source value that passed its field's rule."""
+        if self.each:
+            return {key: self.compute(item) for key, item in value.items()}
+        return self.compute(value)
+
+    def __repr__(self) -> str:
+        return f"Derived({self.source!r}{', each=True' if self.each else ''})"
+
+
+def permission_names(source: str, flags: type[enum.IntFlag], *, each: bool = False) -> Derived:
+    """The bit names of the permission input ``source`` (of each value, for a mapping)."""
+    from ..permissions import bit_names
+
+    return Derived(source, functools.partial(bit_names, flags=flags), each=each)

@@ -108,7 +108,7 @@ def construct(resource: Any, provider: BaseProvider, resource_name: str, args: A
     Merges the ``…Args`` object with the keywords, lets ``fill`` add derived inputs (an
     auto-name), checks required fields and the rules of known values (a ``ValueError`` naming
     resource and field), lets ``adjust`` wrap inputs, registers the resource with its
-    output-only fields declared, and returns the checked program-side values.
+    output-only and derived fields declared, and returns the checked program-side values.
     """
     props = merge_args(args, given, _keyword_defaults(type(resource)))
     if fill is not None:
@@ -118,7 +118,7 @@ def construct(resource: Any, provider: BaseProvider, resource_name: str, args: A
         props = adjust(props)
     registered = {name: provider.to_state(name, value) if value is not None and is_plain(value)
                   else value for name, value in props.items()}
-    registered.update({name: None for name in provider.outputs_only})
+    registered.update({name: None for name in (*provider.outputs_only, *provider.derived)})
     pulumi.dynamic.Resource.__init__(resource, provider, resource_name, registered, opts)
     return props
 

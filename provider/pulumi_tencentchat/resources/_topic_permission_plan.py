@@ -12,20 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..permissions import TopicPermissionBit
-
-#: A topic permission's bits, as names: Tencent's names of the defined bits, ``bit<N>`` for
-#: the others (``permissions`` allows all 64).
-_DEFINED = {int(member).bit_length() - 1: name
-            for name, member in TopicPermissionBit.__members__.items()}
-
-
-def bit_names(value: int) -> list[str]:
-    """The names of the bits set in ``value``, lowest bit first (``SendTopicMessage``,
-    ``bit9``, ...)."""
-    return [_DEFINED.get(bit, f"bit{bit}") for bit in range(value.bit_length())
-            if value >> bit & 1]
-
 
 @dataclass
 class Plan:

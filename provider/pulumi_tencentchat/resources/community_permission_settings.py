@@ -7,8 +7,8 @@ group they belong to, and permission groups decide anything only while the switc
 
 This is a setting of an existing community, not an object: create reads the current values
 and keeps them (``previous_*``) before applying the declared ones; delete puts them back.
-Create costs two calls (read, write), read one, update one, delete a read and up to two
-writes.
+Create costs a read and, unless the community already holds the declared values, a write;
+read one call, update one, delete a read and up to two writes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .. import validation as v
 from ..codes import GROUP_NOT_FOUND
 from ..permissions import GroupPermission, normalize_permission, to_state
 from ._base import BaseProvider
-from ._fields import Replace, Update
+from ._fields import Replace, Update, permission_names
 from ._program import construct, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ class CommunityPermissionSettingsProvider(BaseProvider[CommunityPermissionSettin
     kind = "CommunityPermissionSettings"
     Inputs = CommunityPermissionSettingsInputs
     outputs_only = {"previous_default_permission": 0, "previous_enable_permission_groups": False}
+    derived = {"default_permission_names": permission_names("default_permission",
+                                                            GroupPermission)}
     item_noun = "community"
     id_format = "'<group_id>', e.g. '@TGS#_dev'"
 
@@ -102,8 +104,12 @@ class CommunityPermissionSettingsProvider(BaseProvider[CommunityPermissionSettin
                 f"community {a.group_id} does not exist")) from None
         previous_default = int(info.default_permission or 0)
         previous_enable = info.enable_permission == 1
-        self._apply(a.group_id, a.enable_permission_groups,
-                    a.default_permission if a.enable_permission_groups else None, "create")
+        # Settings that already hold the declared values are not written (an exported program
+        # applies without a change); while the switch stays off the default is not managed.
+        if previous_enable != a.enable_permission_groups or (
+                a.enable_permission_groups and previous_default != a.default_permission):
+            self._apply(a.group_id, a.enable_permission_groups,
+                        a.default_permission if a.enable_permission_groups else None, "create")
         return CreateResult(a.group_id, self._outputs(a, previous_default, previous_enable))
 
     def id_fields(self, id_: str) -> dict[str, str]:
@@ -187,6 +193,8 @@ class CommunityPermissionSettings(Resource, module="tencentchat",
     enable_permission_groups: pulumi.Output[bool]
     previous_default_permission: pulumi.Output[int]
     previous_enable_permission_groups: pulumi.Output[bool]
+    #: The names of ``default_permission``'s bits in bit order (undefined ones as ``"bit<N>"``).
+    default_permission_names: pulumi.Output[list[str]]
 
     def __init__(self, resource_name: str, args: CommunityPermissionSettingsArgs | None = None,
                  *, group_id: pulumi.Input[str] | None = None,

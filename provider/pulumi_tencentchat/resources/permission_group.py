@@ -2,8 +2,10 @@
 
 API: create/destroy/modify/get_permission_group (docs/tencent-api.md#71-create_permission_group
 to #74-get_permission_group). The inputs model below declares each field once; its output is
-``member_count`` (MemberCount). Every create, read, update and delete is one REST call on the
-happy path; only a create that finds its ID taken makes the extra calls that resolve it.
+``member_count`` (MemberCount), and derived from ``permission`` its bit names
+(``permission_names``). Every create, read, update and delete is one REST call on the
+happy path; only a create that finds its ID taken makes the extra calls that resolve it. An
+adopting create (``adopt_existing``) reads first and writes only what differs.
 During a refresh, reads of many groups of one community share a paged listing (``_listings``).
 """
 
@@ -23,7 +25,7 @@ from ..naming import auto_name, is_auto_named
 from ..permissions import GroupPermission, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
 from ._base import BaseProvider, code_of
-from ._fields import STORED, Replace, StateOnly, Update
+from ._fields import STORED, Replace, StateOnly, Update, permission_names
 from ._program import construct, read_existing, warn_undefined_bits
 
 if TYPE_CHECKING:
@@ -56,6 +58,7 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
     kind = "PermissionGroup"
     Inputs = PermissionGroupInputs
     outputs_only = {"member_count": 0}
+    derived = {"permission_names": permission_names("permission", GroupPermission)}
     item_noun = "permission group"
     program_filled = ("permission_group_id",)
 
@@ -92,13 +95,20 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         from ..errors import ChatClientError
 
         a = self.args(props)
-        if a.permission_group_id.startswith(v.SERVER_PERMISSION_GROUP_ID_PREFIX):
-            # An ID Tencent generated (adoption only, see cross_check): it cannot be created
-            # with that ID, so the group must already exist.
-            return self._resolve_existing(a, ValueError(
-                f"permission group {a.permission_group_id} does not exist in community "
-                f"{a.group_id}; IDs starting with {v.SERVER_PERMISSION_GROUP_ID_PREFIX!r} are "
-                "assigned by Tencent and can only be adopted, not created"))
+        server_named = a.permission_group_id.startswith(v.SERVER_PERMISSION_GROUP_ID_PREFIX)
+        if a.adopt_existing or server_named:
+            # Adoption looks before it writes: a group that already holds the declared values
+            # costs one read and no write (an exported program applies without a change).
+            existing = self._fetch(a.group_id, a.permission_group_id)
+            if existing is not None:
+                return self._take_over(a, existing, None)
+            if server_named:
+                # An ID Tencent generated (adoption only, see cross_check): it cannot be
+                # created with that ID, so the group must already exist.
+                raise self.fail(self.ident(a), "create", ValueError(
+                    f"permission group {a.permission_group_id} does not exist in community "
+                    f"{a.group_id}; IDs starting with {v.SERVER_PERMISSION_GROUP_ID_PREFIX!r} "
+                    "are assigned by Tencent and can only be adopted, not created")) from None
         client = self.client()
         try:
             client.create_permission_group(
@@ -135,6 +145,12 @@ class PermissionGroupProvider(BaseProvider[PermissionGroupInputs]):
         existing = self._fetch(a.group_id, a.permission_group_id)
         if existing is None:
             raise self.fail(self.ident(a), "create", original) from None
+        return self._take_over(a, existing, original)
+
+    def _take_over(self, a: PermissionGroupInputs, existing: PermissionGroupInfo,
+                   original: Exception | None) -> CreateResult:
+        """Take ``existing`` over when it is this stack's (see ``_resolve_existing``),
+        writing only the fields that differ; ``original`` is the create's error, if any."""
         same = self._same(existing, a)
         ours = (a.adopt_existing or is_auto_named(a.permission_group_id)
                 or _claims.is_ours(self.identities(a.model_dump())[0])
@@ -266,6 +282,8 @@ class PermissionGroup(Resource, module="tencentchat", name="PermissionGroup"):
     custom_string: pulumi.Output[str]
     adopt_existing: pulumi.Output[bool]
     member_count: pulumi.Output[int]
+    #: The names of ``permission``'s bits in bit order (undefined bits as ``"bit<N>"``).
+    permission_names: pulumi.Output[list[str]]
 
     def __init__(self, resource_name: str, args: PermissionGroupArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,

@@ -11,6 +11,9 @@ update read it and remove the accounts not listed (and add back listed ones remo
 Pulumi), and a refresh reports every member, so extra ones show as drift. State written before
 ``exclusive`` existed has no such key and reads as False: the default, with today's behaviour
 and no diff.
+
+With ``adopt_existing`` a create reads the current members first and adds only the missing
+ones, so adopting a list the server already holds writes nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from .. import validation as v
 from ..codes import ALREADY_MEMBER, GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
 from ._base import BaseProvider, code_of, is_unknown
 from ._claims import Identity
-from ._fields import Replace, Update
+from ._fields import Replace, StateOnly, Update
 from ._program import claim_members, construct, read_existing
 
 
@@ -39,6 +42,7 @@ class PermissionGroupMembersInputs(BaseModel):
     permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
     members: Annotated[list[str], Update(v.members)]
     exclusive: Annotated[bool, Update(v.flag)] = False
+    adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
 
 class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs]):
@@ -154,16 +158,10 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         return ChatClientError(f"{exc}. Not undone: {'; '.join(left)}. Run `pulumi refresh` "
                                "and `pulumi up` to settle them")
 
-    def _present(self, a: PermissionGroupMembersInputs, action: str) -> list[str] | None:
-        """Every member of the group now (None when the group or community is gone)."""
-        return self.call(self.ident(a), action, lambda: list(
-            self.client().iter_permission_group_members(a.group_id, a.permission_group_id)),
-            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
-
     def _exclusive_change(self, a: PermissionGroupMembersInputs, action: str) -> None:
         """Make the member list exactly ``a.members``: remove the others, then add what is
         missing (accounts another resource of this deployment holds are left alone)."""
-        present = self._present(a, action) or []
+        present = self._present(a.group_id, a.permission_group_id, action) or []
         listed = set(a.members)
         extra = self._unheld(a, [m for m in present if m not in listed])
         found = set(present)
@@ -172,9 +170,18 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
     def create(self, props: dict[str, Any]) -> CreateResult:
         a = self.args(props)
         if a.exclusive:
+            # Reads the list anyway: adds only the missing, removes the unlisted.
             self._exclusive_change(a, "create")
-        else:
-            self._change(a, list(a.members), [], "create")
+            return CreateResult(self.resource_id(a), a.model_dump())
+        missing = list(a.members)
+        if a.adopt_existing:
+            # Adding an account that is already a member changes nothing but costs a write
+            # per 100 accounts: look first (ceil(members / 50) reads), add only the missing.
+            present = self._present(a.group_id, a.permission_group_id, "create")
+            if present is not None:
+                found = set(present)
+                missing = [m for m in missing if m not in found]
+        self._change(a, missing, [], "create")
         return CreateResult(self.resource_id(a), a.model_dump())
 
     id_format = ("'<group_id>/<permission_group_id>/members', e.g. "
@@ -190,11 +197,9 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
         """On refresh, the listed accounts still present (with ``exclusive``, every member);
         read by ID, every member."""
+        group_id, pg_id = values["group_id"], values["permission_group_id"]
         exclusive = bool(values.get("exclusive")) and not by_id
-        a = PermissionGroupMembersInputs.model_construct(
-            group_id=values["group_id"], permission_group_id=values["permission_group_id"],
-            members=[], exclusive=exclusive)
-        present = self._present(a, "read")
+        present = self._present(group_id, pg_id, "read")
         if present is None:
             return None
         if by_id:
@@ -206,8 +211,15 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
                 else listed
             if not kept:
                 return None
-        return {"group_id": a.group_id, "permission_group_id": a.permission_group_id,
-                "members": kept, "exclusive": exclusive}
+        return {"group_id": group_id, "permission_group_id": pg_id, "members": kept,
+                "exclusive": exclusive, "adopt_existing": bool(values.get("adopt_existing"))}
+
+    def _present(self, group_id: str, pg_id: str, action: str) -> list[str] | None:
+        """Every member of the permission group, or None when it (or its community) is gone."""
+        return self.call(
+            f"members of permission group {pg_id} in community {group_id}", action,
+            lambda: list(self.client().iter_permission_group_members(group_id, pg_id)),
+            gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = self.args(olds), self.args(news)
@@ -233,22 +245,28 @@ class PermissionGroupMembersArgs:
     permission_group_id: pulumi.Input[str]
     members: pulumi.Input[list[pulumi.Input[str]]]
     exclusive: pulumi.Input[bool] = False
+    adopt_existing: pulumi.Input[bool] = False
 
 
 class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGroupMembers"):
     """Exactly the listed accounts as members of a permission group: others are left alone,
-    or, with ``exclusive=True``, removed."""
+    or, with ``exclusive=True``, removed.
+
+    ``adopt_existing=True`` reads the current members on create and adds only the missing ones.
+    """
 
     group_id: pulumi.Output[str]
     permission_group_id: pulumi.Output[str]
     members: pulumi.Output[list[str]]
     exclusive: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: PermissionGroupMembersArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,
                  permission_group_id: pulumi.Input[str] | None = None,
                  members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
                  exclusive: pulumi.Input[bool] = False,
+                 adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         def claimed(props: dict[str, Any]) -> dict[str, Any]:
             props["members"] = claim_members(resource_name, props["group_id"],
@@ -258,7 +276,7 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
 
         construct(self, PermissionGroupMembersProvider(), resource_name, args, dict(
             group_id=group_id, permission_group_id=permission_group_id, members=members,
-            exclusive=exclusive), opts, adjust=claimed)
+            exclusive=exclusive, adopt_existing=adopt_existing), opts, adjust=claimed)
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],

@@ -3,7 +3,8 @@
 API: create/get/modify/destroy_topic (docs/tencent-api.md#716-create_topic to
 #719-destroy_topic). Without ``topic_id`` the ID is derived from project, stack and resource name
 (``<group_id>@TOPIC#_<name>-<hash>``), so a create whose answer was lost is recognised on the
-next run. Every create, read, update and delete is one REST call on the happy path. Deleting a
+next run. Every create, read, update and delete is one REST call on the happy path; an adopting
+create (``adopt_existing``) reads first and writes only what differs. Deleting a
 topic destroys its messages: protect production topics (``protect=True``).
 """
 
@@ -86,6 +87,14 @@ class TopicProvider(BaseProvider[TopicInputs]):
         from ..errors import ChatClientError, certainly_not_applied, is_transient
 
         a = self.args(props)
+        if a.adopt_existing:
+            # Adoption looks before it writes: a topic that already holds the declared profile
+            # costs one read and no write (an exported program applies without a change).
+            found = self._fetch(a.group_id, a.topic_id)
+            if found is not None:
+                if not self._same(found, a):
+                    self._modify(a, found)
+                return CreateResult(self.resource_id(a), a.model_dump())
         profile = self._profile(a)
         try:
             self.client().create_topic(

@@ -2,8 +2,8 @@
 
 API: add/set/delete/get_topic_permission_group (docs/tencent-api.md#75-add_topic_permission_group
 to #78-get_topic_permission_group). Create is add, update set, delete delete, read get: one
-call each. During a refresh, reads of many topics of one permission group share one full
-listing (``_listings``).
+call each (an adopting create reads first and sets only a differing permission). During a
+refresh, reads of many topics of one permission group share one full listing (``_listings``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
 from ._base import BaseProvider
-from ._fields import Replace, StateOnly, Update
+from ._fields import Replace, StateOnly, Update, permission_names
 from ._program import claim_topics, construct, read_existing, warn_undefined_bits
 
 # Per-item codes meaning "there is no such topic permission": none was set, or the topic itself
@@ -51,6 +51,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     kind = "TopicPermission"
     Inputs = TopicPermissionInputs
     item_noun = "topic permission"
+    derived = {"permission_names": permission_names("permission", TopicPermissionBit)}
 
     def to_state(self, name: str, value: Any) -> Any:
         return to_state(value) if name == "permission" else value
@@ -114,6 +115,17 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
         from ..errors import ChatClientError, certainly_not_applied, is_transient
 
         a = self.args(props)
+        if a.adopt_existing:
+            # Adoption looks before it writes: a topic permission that already holds the
+            # declared bits costs one read and no write.
+            found = self._current(a, "create")
+            if found is not None:
+                if found != a.permission:
+                    code, _ = self._write(a, "set_topic_permissions", "create")
+                    if code != 0:
+                        raise self.fail(self.ident(a), "create",
+                                        self.item_error(code)) from None
+                return CreateResult(self.resource_id(a), self.outputs(a))
         try:
             code, doubtful = self._write(a, "add_topic_permissions", "create", wrap=False)
         except ChatClientError as exc:
@@ -230,6 +242,8 @@ class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
     topic_id: pulumi.Output[str]
     permission: pulumi.Output[int]
     adopt_existing: pulumi.Output[bool]
+    #: The names of ``permission``'s bits in bit order (undefined bits as ``"bit<N>"``).
+    permission_names: pulumi.Output[list[str]]
 
     def __init__(self, resource_name: str, args: TopicPermissionArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,

@@ -29,9 +29,9 @@ from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, normalize_permission, to_state
 from . import _claims
 from ._base import BaseProvider, code_of, is_unknown
-from ._fields import STORED, Replace, Update
+from ._fields import STORED, Replace, StateOnly, Update, permission_names
 from ._program import claim_topics, construct, is_plain, read_existing, warn_undefined_bits
-from ._topic_permission_plan import bit_names, plan
+from ._topic_permission_plan import plan
 from ._topic_permission_writes import Owned, Writes
 from .topic_permission import GONE_ITEM_CODES
 
@@ -113,6 +113,7 @@ class TopicPermissionsInputs(BaseModel):
     permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
     permissions: Annotated[dict[str, int], _Permissions(permissions_rule, text=False)]
     exclusive: Annotated[bool, Update(v.flag)] = False
+    adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
 
 class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
@@ -120,7 +121,8 @@ class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
 
     kind = "TopicPermissions"
     Inputs = TopicPermissionsInputs
-    outputs_only = {"permission_names": None}
+    derived = {"permission_names": permission_names("permissions", TopicPermissionBit,
+                                                    each=True)}
     item_noun = "topic permission"
     id_format = ("'<group_id>/<permission_group_id>/topic-permissions', e.g. "
                  "'@TGS#_dev/@PMG#_mods/topic-permissions'")
@@ -176,8 +178,7 @@ class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
     def outputs(a: TopicPermissionsInputs) -> dict[str, Any]:
         return {"group_id": a.group_id, "permission_group_id": a.permission_group_id,
                 "permissions": {t: to_state(bits) for t, bits in a.permissions.items()},
-                "exclusive": a.exclusive,
-                "permission_names": {t: bit_names(bits) for t, bits in a.permissions.items()}}
+                "exclusive": a.exclusive, "adopt_existing": a.adopt_existing}
 
     def _writes(self, a: TopicPermissionsInputs) -> Writes:
         return Writes(self.client(), a.group_id, a.permission_group_id,
@@ -186,10 +187,11 @@ class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
     @staticmethod
     def _owned(a: TopicPermissionsInputs) -> Owned:
         """Whether a topic that already has a permission may be taken over: ``exclusive``
-        says so for every topic of the group; otherwise the ownership rule of
-        ``TopicPermission`` (an auto-named group, this stack's state, this call's own work)."""
+        says so for every topic of the group, ``adopt_existing`` for the listed ones; otherwise
+        the ownership rule of ``TopicPermission`` (an auto-named group, this stack's state, this
+        call's own work)."""
         def owned(topic: str, current: int, declared: int, doubtful: bool) -> bool:
-            return (a.exclusive or is_auto_named(a.permission_group_id)
+            return (a.exclusive or a.adopt_existing or is_auto_named(a.permission_group_id)
                     or _claims.is_ours((TOPIC_KIND, a.group_id, a.permission_group_id, topic))
                     or (doubtful and current == declared))
 
@@ -205,6 +207,11 @@ class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
         try:
             if a.exclusive:
                 before = writes.current()
+            elif action == "create" and a.adopt_existing:
+                # Adopting: read first (one call) and write only the topics that differ, so
+                # taking over what the server already holds writes nothing.
+                now = writes.current()
+                before = {t: now[t] for t in a.permissions if t in now}
             gone = self._unheld(a, [t for t in before if t not in a.permissions])
             if gone and a.exclusive:
                 print(f"tencentchat: {self.ident(a)}: exclusive, removing the permissions of "
@@ -253,7 +260,8 @@ class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
         group, pg = values["group_id"], values["permission_group_id"]
         exclusive = bool(values.get("exclusive")) and not by_id
         a = TopicPermissionsInputs.model_construct(
-            group_id=group, permission_group_id=pg, permissions={}, exclusive=exclusive)
+            group_id=group, permission_group_id=pg, permissions={}, exclusive=exclusive,
+            adopt_existing=bool(values.get("adopt_existing")))
         result = self.call(self.ident(a), "read", lambda: self.client().get_topic_permissions(
             group, pg), gone=(GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND))
         if result is None:
@@ -309,17 +317,22 @@ class TopicPermissionsArgs:
     permission_group_id: pulumi.Input[str]
     permissions: pulumi.Input[Mapping[pulumi.Input[str], pulumi.Input[Any]]]
     exclusive: pulumi.Input[bool] = False
+    adopt_existing: pulumi.Input[bool] = False
 
 
 class TopicPermissions(Resource, module="tencentchat", name="TopicPermissions"):
     """A permission group's rights in many topics: ``permissions`` maps topic IDs (plain or
     Outputs) to a permission (an int, a :class:`TopicPermissionBit` flag or a list of bit
-    names). With ``exclusive=True`` the group's other topic permissions are removed."""
+    names). With ``exclusive=True`` the group's other topic permissions are removed.
+
+    ``adopt_existing=True`` takes over listed topics that already hold a permission: create
+    reads the group once and writes only the topics whose permission differs."""
 
     group_id: pulumi.Output[str]
     permission_group_id: pulumi.Output[str]
     permissions: pulumi.Output[dict[str, int]]
     exclusive: pulumi.Output[bool]
+    adopt_existing: pulumi.Output[bool]
     #: topic ID -> the names of its permission's bits, lowest first (``bit<N>`` if undefined).
     permission_names: pulumi.Output[dict[str, list[str]]]
 
@@ -329,6 +342,7 @@ class TopicPermissions(Resource, module="tencentchat", name="TopicPermissions"):
                  permissions: pulumi.Input[Mapping[pulumi.Input[str], pulumi.Input[Any]]]
                  | None = None,
                  exclusive: pulumi.Input[bool] = False,
+                 adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         def mapping(props: dict[str, Any]) -> dict[str, Any]:
             props["permissions"] = _mapping_input(resource_name, props.get("permissions"))
@@ -336,7 +350,8 @@ class TopicPermissions(Resource, module="tencentchat", name="TopicPermissions"):
 
         props = construct(self, TopicPermissionsProvider(), resource_name, args, dict(
             group_id=group_id, permission_group_id=permission_group_id,
-            permissions=permissions, exclusive=exclusive), opts, fill=mapping)
+            permissions=permissions, exclusive=exclusive, adopt_existing=adopt_existing), opts,
+            fill=mapping)
         declared = props.get("permissions")
         if isinstance(declared, Mapping):
             for bits in declared.values():
