@@ -181,9 +181,10 @@ class Writes:
                 "stack or the console may own it. If another resource of this stack leaves "
                 "the topic in the same update, make this one wait for it "
                 "(opts=pulumi.ResourceOptions(depends_on=[...])); if it was left by an earlier "
-                "failed run of this resource, remove it in the console; to manage every topic "
-                "permission of the group here, set exclusive=True (the declared permissions "
-                "then replace what is there).")
+                "failed run of this resource, remove it in the console; to take the listed "
+                "topics over, set adopt_existing=True, or to manage every topic permission of "
+                "the group here, exclusive=True (the declared permissions then replace what "
+                "is there).")
         return taken
 
     def run(self, p: Plan, owned: Owned) -> None:
