@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 
 from ._common import Options, summary_line
 
-SECTIONS = ("lifecycle", "cold-start", "throughput", "export")
-SUMMARY_NAMES = {"lifecycle": "lifecycle", "cold-start": "cold_start",
+SECTIONS = ("lifecycle", "matrix", "cold-start", "throughput", "export")
+SUMMARY_NAMES = {"lifecycle": "lifecycle", "matrix": "matrix", "cold-start": "cold_start",
                  "throughput": "throughput", "export": "export"}
 
 
@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topics", type=int, default=20,
                    help="lifecycle: topics per community, i.e. topic permissions per "
                         "permission group (default 20)")
+    p.add_argument("--groups", type=int, default=None,
+                   help="matrix: permission groups (default 10; --smoke 2), each with "
+                        "--topics topic permissions (--smoke 5)")
     p.add_argument("--seconds", type=float, default=None,
                    help="throughput: measuring time per figure (default 3; --smoke 0.3)")
     p.add_argument("--only", choices=SECTIONS, action="append", default=None,
@@ -59,12 +62,15 @@ def options(args: argparse.Namespace) -> Options:
         runs=runs,
         rate=float(args.rate),
         topics=int(args.topics),
+        matrix_groups=int(pick(args.groups, 10, 2)),  # type: ignore[arg-type]
+        matrix_topics=int(args.topics) if not smoke else min(int(args.topics), 5),
         cold_start_runs=runs if smoke else max(runs, 7),
         throughput_seconds=float(pick(args.seconds, 3.0, 0.3)),  # type: ignore[arg-type]
         smoke=smoke,
     )
-    if opts.n < 1 or opts.runs < 1 or opts.topics < 1 or opts.latency_ms < 0:
-        raise SystemExit("scripts/bench: --n, --runs and --topics must be >= 1, "
+    if (opts.n < 1 or opts.runs < 1 or opts.topics < 1 or opts.matrix_groups < 1
+            or opts.latency_ms < 0):
+        raise SystemExit("scripts/bench: --n, --runs, --topics and --groups must be >= 1, "
                          "--latency-ms >= 0")
     if not 0 < opts.rate <= 200:
         raise SystemExit("scripts/bench: --rate must be in (0, 200]")
@@ -76,6 +82,10 @@ def _runner(section: str) -> Callable[[Options], dict[str, object]]:
         from . import lifecycle
 
         return lifecycle.run
+    if section == "matrix":
+        from . import matrix
+
+        return matrix.run
     if section == "cold-start":
         from . import cold_start
 

@@ -47,6 +47,10 @@ class Options:
     """The provider's ``tencentchat:requestsPerSecond``."""
     topics: int = 20
     """Topics of the lifecycle community; the topic permissions fill one group's topics first."""
+    matrix_groups: int = 10
+    """Permission groups of the matrix benchmark."""
+    matrix_topics: int = 20
+    """Topic permissions per group in the matrix benchmark."""
     cold_start_runs: int = 7
     throughput_seconds: float = 3.0
     throughput_concurrency: int = 8

@@ -65,3 +65,5 @@ if TYPE_CHECKING:  # for type checkers: the names above, imported eagerly
     from .resources.topic import TopicArgs as TopicArgs
     from .resources.topic_permission import TopicPermission as TopicPermission
     from .resources.topic_permission import TopicPermissionArgs as TopicPermissionArgs
+    from .resources.topic_permissions import TopicPermissions as TopicPermissions
+    from .resources.topic_permissions import TopicPermissionsArgs as TopicPermissionsArgs

@@ -90,14 +90,24 @@ def keyword(name: str, operands: list[str], operator: str = "|",
     """``name=a | b | c,`` as the formatter lays out a binary expression: on one line when it
     fits; else in parentheses, the expression on a line of its own when that fits, else one
     operand a line."""
+    return _binary(f"{name}=", operands, operator, indent)
+
+
+def entry(key: str, operands: list[str], operator: str = "|",
+          indent: str = INDENT * 2) -> list[str]:
+    """``key: a | b | c,``: a mapping entry, laid out as :func:`keyword`."""
+    return _binary(f"{key}: ", operands, operator, indent)
+
+
+def _binary(head: str, operands: list[str], operator: str, indent: str) -> list[str]:
     joined = f" {operator} ".join(operands)
-    line = f"{indent}{name}={joined},"
+    line = f"{indent}{head}{joined},"
     if len(operands) == 1 or width(line) <= LINE_LENGTH:
         return [line]
     inner = indent + INDENT
     if width(inner + joined) <= LINE_LENGTH:
-        return [f"{indent}{name}=(", inner + joined, f"{indent}),"]
-    return [f"{indent}{name}=(", f"{inner}{operands[0]}",
+        return [f"{indent}{head}(", inner + joined, f"{indent}),"]
+    return [f"{indent}{head}(", f"{inner}{operands[0]}",
             *(f"{inner}{operator} {operand}" for operand in operands[1:]), f"{indent}),"]
 
 

@@ -2,13 +2,14 @@
 
 The program declares, per community, its ``CommunityPermissionSettings``, each topic as a
 ``Topic``, each permission group as a ``PermissionGroup`` with its server ID, each topic
-permission as a ``TopicPermission`` and each non-empty member list as ``PermissionGroupMembers``
-(1000 accounts a resource, the resource's limit). Every resource adopts what exists and keeps
-it on delete, and holds exactly the values read, so ``pulumi up`` against the community it came
-from writes nothing. Topic permissions and member lists refer to their permission group and
-topic variables; permissions are written by bit name. Names derive from the objects' names and
-the output depends only on the server state (never on reading order or time), so exporting the
-same state twice gives the same file.
+permission as a ``TopicPermission`` (a group with more than :data:`SEPARATE_TOPICS_MAX` of them
+gets one ``TopicPermissions`` instead) and each non-empty member list as
+``PermissionGroupMembers`` (1000 accounts a resource, the resource's limit). Every resource
+adopts what exists and keeps it on delete, and holds exactly the values read, so ``pulumi up``
+against the community it came from writes nothing. Topic permissions and member lists refer
+to their permission group and topic variables; permissions are written by bit name. Names
+derive from the objects' names and the output depends only on the server state (never on
+reading order or time), so exporting the same state twice gives the same file.
 """
 
 from __future__ import annotations
@@ -25,16 +26,21 @@ from collections.abc import Iterable, Sequence
 from . import _pysource as src
 from .permissions import GroupPermission, TopicPermissionBit, undefined_bits
 from .snapshot import CommunitySnapshot, PermissionGroupSnapshot, TopicSnapshot
-from .validation import MEMBERS_MAX
+from .validation import MEMBERS_MAX, TOPIC_PERMISSIONS_MAX
 
 #: Longest name part taken from an object's name (a hash suffix may follow): keeps every line
 #: of the program, references and output maps included, within the line length.
 SLUG_MAX = 18
 HASH_LENGTH = 6
+#: A permission group with more topic permissions than this is written as one
+#: ``TopicPermissions`` (50 topics a call, one read per refresh) rather than one
+#: ``TopicPermission`` each (a call each).
+SEPARATE_TOPICS_MAX = 5
 RETAIN = "opts=pulumi.ResourceOptions(retain_on_delete=True),"
 #: Names the program itself uses, never given to a variable.
 _TAKEN = frozenset({"pulumi", "G", "T", "CommunityPermissionSettings", "PermissionGroup",
-                    "PermissionGroupMembers", "Topic", "TopicPermission"})
+                    "PermissionGroupMembers", "Topic", "TopicPermission",
+                    "TopicPermissions"})
 _RESERVED = _TAKEN | frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(
     dir(builtins))
 _WORD = re.compile(r"[a-z0-9]+")
@@ -127,13 +133,17 @@ def bits(value: int, flags: type[enum.IntFlag], alias: str) -> tuple[list[str], 
 
 
 def _permission(name: str, value: int, flags: type[enum.IntFlag], alias: str,
-                scope: str) -> list[str]:
+                scope: str, indent: str = src.INDENT) -> list[str]:
+    """``name=<bits>,``, or with ``name`` a mapping key (``indent`` deeper) ``name: <bits>,``;
+    bits Tencent does not define get a comment above."""
     operands, extra = bits(value, flags, alias)
     note: list[str] = []
     if extra:
         note = src.comment(f"0x{extra:X}: bits Tencent does not define for {scope}, kept as "
-                           "the server holds them", src.INDENT)
-    return [*note, *src.keyword(name, operands)]
+                           "the server holds them", indent)
+    if indent == src.INDENT:
+        return [*note, *src.keyword(name, operands)]
+    return [*note, *src.entry(name, operands, indent=indent)]
 
 
 # -- the program ------------------------------------------------------------------------------
@@ -174,10 +184,10 @@ class _Program:
         return "\n".join([*self.head(), *self.lines]) + "\n"
 
     def permission(self, name: str, value: int, flags: type[enum.IntFlag], alias: str,
-                   scope: str) -> list[str]:
+                   scope: str, indent: str = src.INDENT) -> list[str]:
         if value & ~undefined_bits(value, flags):
             self.used.add(alias)
-        return _permission(name, value, flags, alias, scope)
+        return _permission(name, value, flags, alias, scope, indent)
 
     def head(self) -> list[str]:
         lines: list[str] = []
@@ -239,25 +249,53 @@ class _Program:
             self.permission("permission", g.permission, GroupPermission, "G", "communities"),
             *custom, ["    adopt_existing=True,"]])
         ref = [f"    permission_group_id={var}.permission_group_id,"]
-        listed = {t.topic_id for t in c.topics}
-        for topic_id in sorted(g.topics):
-            topic_var = self.name("topic", c.group_id, topic_id)
-            if topic_id in listed:
-                topic = [f"    topic_id={topic_var}.topic_id,"]
-            else:
-                topic = [*src.comment("A topic the community's topic list does not show.",
-                                      src.INDENT), f"    topic_id={src.string(topic_id)},"]
-            self.resource(None, "TopicPermission", f"{var}-{topic_var}", [
-                group, ref, topic,
-                self.permission("permission", g.topics[topic_id], TopicPermissionBit, "T",
-                                "topics"),
-                ["    adopt_existing=True,"]])
+        if len(g.topics) > SEPARATE_TOPICS_MAX:
+            self.topic_permissions(c, g, var, group, ref)
+        else:
+            for topic_id in sorted(g.topics):
+                self.topic_permission(c, g, var, topic_id, group, ref)
         members = sorted(g.members)
         for start in range(0, len(members), MEMBERS_MAX):
             suffix = "" if start == 0 else f"-{start // MEMBERS_MAX + 1}"
             self.resource(None, "PermissionGroupMembers", f"{var}-members{suffix}", [
                 group, ref, src.string_list("members", members[start:start + MEMBERS_MAX]),
                 ["    adopt_existing=True,"]])
+
+    def _topic_ref(self, c: CommunitySnapshot, topic_id: str) -> tuple[str, str | None]:
+        """The expression naming a topic (its variable's ``topic_id``, or the literal ID of a
+        topic the community's topic list does not show) and, for the latter, a note."""
+        if topic_id in {t.topic_id for t in c.topics}:
+            return f"{self.name('topic', c.group_id, topic_id)}.topic_id", None
+        return src.string(topic_id), "A topic the community's topic list does not show."
+
+    def topic_permission(self, c: CommunitySnapshot, g: PermissionGroupSnapshot, var: str,
+                         topic_id: str, group: list[str], ref: list[str]) -> None:
+        expression, note = self._topic_ref(c, topic_id)
+        topic = [*(src.comment(note, src.INDENT) if note else []),
+                 f"    topic_id={expression},"]
+        self.resource(None, "TopicPermission",
+                      f"{var}-{self.name('topic', c.group_id, topic_id)}", [
+                          group, ref, topic,
+                          self.permission("permission", g.topics[topic_id], TopicPermissionBit,
+                                          "T", "topics"),
+                          ["    adopt_existing=True,"]])
+
+    def topic_permissions(self, c: CommunitySnapshot, g: PermissionGroupSnapshot, var: str,
+                          group: list[str], ref: list[str]) -> None:
+        """One ``TopicPermissions`` per :data:`TOPIC_PERMISSIONS_MAX` topics of the group."""
+        inner = src.INDENT * 2
+        topics = sorted(g.topics)
+        for start in range(0, len(topics), TOPIC_PERMISSIONS_MAX):
+            entries = ["    permissions={"]
+            for topic_id in topics[start:start + TOPIC_PERMISSIONS_MAX]:
+                expression, note = self._topic_ref(c, topic_id)
+                entries += src.comment(note, inner) if note else []
+                entries += self.permission(expression, g.topics[topic_id], TopicPermissionBit,
+                                           "T", "topics", inner)
+            entries.append("    },")
+            suffix = "" if start == 0 else f"-{start // TOPIC_PERMISSIONS_MAX + 1}"
+            self.resource(None, "TopicPermissions", f"{var}-topics{suffix}", [
+                group, ref, entries, ["    adopt_existing=True,"]])
 
     def outputs(self) -> None:
         for output, refs in (("permission_group_ids", self.group_ids),

@@ -33,6 +33,11 @@ PERMISSION_GROUP_ID_MAX_BYTES = 47
 # Unverified: no documented cap on members per permission group; one resource manages at
 # most this many so a single refresh stays bounded (20 pages of 50).
 MEMBERS_MAX = 1000
+# Unverified: no documented cap on topic permissions per permission group; one TopicPermissions
+# resource manages at most this many, so its single unpaged read (get_topic_permission_group,
+# bounded only by Tencent's 1 MB answer) stays far below that size (1000 entries of the longest
+# topic IDs are about 0.2 MB) and a change is at most 20 calls of 50 topics.
+TOPIC_PERMISSIONS_MAX = 1000
 
 # Characters refused in names and custom strings (:func:`safe_text`). Tencent documents only
 # byte limits for these fields; the values are shown in the CLI, in logs and in every client,

@@ -24,6 +24,13 @@ EXPECTED_KEYS = {
                   *(f"{phase}_{key}" for phase in ("create", "update", "refresh", "delete")
                     for key in PHASE_KEYS),
                   "refresh_pg_calls", "refresh_pg_bound", "refresh_tp_calls", "refresh_tp_bound"},
+    "matrix": {"groups", "topics", "latency_ms", "rate", "runs", "targets_met", "host_floor_s",
+               "host_floor_ratio",
+               *(f"{form}_{phase}_{key}" for form in ("objects", "mapping")
+                 for phase in ("create", "update", "refresh", "delete")
+                 for key in ("s", "calls", "bound_s", "ratio")),
+               *(f"{phase}_{key}" for phase in ("create", "update", "refresh", "delete")
+                 for key in ("call_ratio", "speedup"))},
     "cold_start": {"runs", "latency_ms", "bare_s", "provider_s", "diff_s", "check_diff_s",
                    "create_diff_s"},
     "throughput": {"concurrency", "seconds", "runs", "get_rps", "modify_rps", "file_get_rps",
@@ -77,6 +84,17 @@ def test_lifecycle_counts_one_rest_call_per_write(smoke: dict[str, dict[str, str
         assert int(fields[f"{phase}_calls"]) == ops, phase
     assert int(fields["refresh_pg_calls"]) <= int(fields["refresh_pg_bound"])
     assert int(fields["refresh_tp_calls"]) <= int(fields["refresh_tp_bound"])
+
+
+def test_matrix_counts_calls_per_form(smoke: dict[str, dict[str, str]]) -> None:
+    fields = smoke["matrix"]
+    groups, topics = int(fields["groups"]), int(fields["topics"])
+    for phase in ("create", "update", "delete"):
+        assert int(fields[f"objects_{phase}_calls"]) == groups * topics, phase
+        # Up to 50 topics a call: one call per group.
+        assert int(fields[f"mapping_{phase}_calls"]) == groups, phase
+    assert int(fields["mapping_refresh_calls"]) == groups
+    assert int(fields["mapping_refresh_calls"]) <= int(fields["objects_refresh_calls"])
 
 
 def test_sections_can_be_chosen() -> None:

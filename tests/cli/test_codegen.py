@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pulumi_tencentchat.codegen import assign_names, render
+from pulumi_tencentchat.codegen import SEPARATE_TOPICS_MAX, assign_names, render
 from pulumi_tencentchat.permissions import GroupPermission, TopicPermissionBit
 from pulumi_tencentchat.snapshot import (
     CommunitySnapshot,
@@ -38,7 +38,7 @@ NEWS = f"{GROUP}@TOPIC#_news"
 RETAIN = "opts=pulumi.ResourceOptions(retain_on_delete=True)"
 RUFF = Path(sys.executable).with_name("ruff")
 RESOURCE_CLASSES = ("CommunityPermissionSettings", "PermissionGroup", "PermissionGroupMembers",
-                    "Topic", "TopicPermission")
+                    "Topic", "TopicPermission", "TopicPermissions")
 
 SNAP = CommunitySnapshot(
     group_id=GROUP, name="Dev", enable_permission_groups=True, default_permission=64 | 128,
@@ -112,8 +112,15 @@ def view_of_program(record: Recorded) -> dict[str, Any]:
             out["groups"][(kw["group_id"], kw["permission_group_id"])] = (
                 kw["name"], int(kw["permission"]), kw.get("custom_string", ""))
         elif cls == "TopicPermission":
-            out["granted"][(kw["group_id"], kw["permission_group_id"], kw["topic_id"])] = int(
-                kw["permission"])
+            key = (kw["group_id"], kw["permission_group_id"], kw["topic_id"])
+            assert key not in out["granted"]  # one declaration per topic permission
+            out["granted"][key] = int(kw["permission"])
+        elif cls == "TopicPermissions":
+            assert 1 <= len(kw["permissions"]) <= 1000
+            for topic, bits in kw["permissions"].items():
+                key = (kw["group_id"], kw["permission_group_id"], topic)
+                assert key not in out["granted"]
+                out["granted"][key] = int(bits)
         else:
             key = (kw["group_id"], kw["permission_group_id"])
             assert 1 <= len(kw["members"]) <= 1000
@@ -266,6 +273,42 @@ def test_member_lists_beyond_a_resources_limit_are_split() -> None:
     assert sorted(a for m in lists.values() for a in m) == list(members)
 
 
+def many_topics(count: int, unlisted: int = 0) -> CommunitySnapshot:
+    topics = tuple(TopicSnapshot(f"{GROUP}@TOPIC#_t{n:04}", f"T{n}") for n in range(count))
+    granted = {t.topic_id: 8 | 1 << (n % 64) for n, t in enumerate(topics)}
+    granted |= {f"{GROUP}@TOPIC#_gone{n}": 8 for n in range(unlisted)}
+    return replace(SNAP, topics=topics, permission_groups=(PermissionGroupSnapshot(
+        "@PMG#_crowd", "Crowd", 0, topics=granted),))
+
+
+@pytest.mark.parametrize(("count", "unlisted", "separate", "mappings"), [
+    (SEPARATE_TOPICS_MAX, 0, SEPARATE_TOPICS_MAX, {}),
+    (SEPARATE_TOPICS_MAX, 1, 0, {"crowd-topics": SEPARATE_TOPICS_MAX + 1}),
+    (2345, 0, 0, {"crowd-topics": 1000, "crowd-topics-2": 1000, "crowd-topics-3": 345}),
+], ids=["a-handful-separate", "more-one-mapping", "beyond-the-limit-split"])
+def test_a_group_with_many_topics_becomes_one_topic_permissions(
+        count: int, unlisted: int, separate: int, mappings: dict[str, int]) -> None:
+    snapshot = many_topics(count, unlisted)
+    program = render([snapshot])
+    record = run_recorded(program)
+    assert sum(cls == "TopicPermission" for cls, _n, _kw in record.resources) == separate
+    assert {name: len(kw["permissions"]) for cls, name, kw in record.resources
+            if cls == "TopicPermissions"} == mappings
+    assert view_of_program(record) == view_of_server([snapshot])
+    if unlisted:  # a topic the list does not show: its literal ID, with a note
+        assert "# A topic the community's topic list does not show." in program
+        assert f'"{GROUP}@TOPIC#_gone0": T.SendTopicMessage,' in program
+
+
+def test_topic_permissions_run_with_the_real_resources() -> None:
+    program = render([many_topics(SEPARATE_TOPICS_MAX + 1)])
+    registered = run_program(lambda: exec(compile(program, "__main__.py", "exec"),  # noqa: S102
+                                          {"__name__": "__main__"}))
+    mapping = [r.plain_inputs() for r in registered if r.name == "crowd-topics"][0]
+    assert mapping["adopt_existing"] is True and mapping["exclusive"] is False
+    assert mapping["permissions"] == {f"{GROUP}@TOPIC#_t{n:04}": 8 | 1 << n for n in range(6)}
+
+
 HOSTILE = [
     'say "hi"', "it's", "both ' and \"", "back\\slash\\", "two\nlines", "cr\rhere", "tab\there",
     "nul\x00byte", "\x1b[31mred\x1b[0m", "\u202eevil\u202c", "zero\u200bwidth", "bom\ufeff",
@@ -287,7 +330,7 @@ def hostile_snapshot(texts: list[str], seed: int = 0) -> CommunitySnapshot:
                    for n in range(6))
     groups = tuple(PermissionGroupSnapshot(
         f"@PMG#_g{n}", text(n + 4), rng.getrandbits(64), text(n + 5),
-        {t.topic_id: rng.getrandbits(64) for t in topics[: n % 4]},
+        {t.topic_id: rng.getrandbits(64) for t in topics[: n % 8]},
         tuple(f"acc'\"\\{n}_{m}" for m in range(n % 3))) for n in range(len(texts)))
     return CommunitySnapshot(gid, text(7), True, rng.getrandbits(64), topics,
                              groups)
@@ -367,14 +410,14 @@ def snapshots(draw: st.DrawFn) -> list[CommunitySnapshot]:
     communities = []
     for group in draw(st.lists(IDS, min_size=1, max_size=2, unique=True)):
         gid = f"@TGS#_{group}"
-        topic_ids = draw(st.lists(IDS, max_size=4, unique=True))
+        topic_ids = draw(st.lists(IDS, max_size=7, unique=True))
         topics = tuple(TopicSnapshot(f"{gid}@TOPIC#_{t}", draw(TEXT), draw(TEXT | st.just("")),
                                      "", "", draw(TEXT | st.just(""))) for t in topic_ids)
         known = [t.topic_id for t in topics] + [f"{gid}@TOPIC#_unlisted"]
         groups = tuple(PermissionGroupSnapshot(
             f"@PMG#_{pg}", draw(TEXT), draw(st.integers(0, 2**64 - 1)), draw(TEXT | st.just("")),
             draw(st.dictionaries(st.sampled_from(known), st.integers(0, 2**64 - 1),
-                                 max_size=3)),
+                                 max_size=8)),
             tuple(draw(st.lists(IDS, max_size=3, unique=True))))
             for pg in draw(st.lists(IDS, max_size=4, unique=True)))
         communities.append(CommunitySnapshot(gid, draw(TEXT), draw(st.booleans()),

@@ -37,6 +37,7 @@ def test_inputs_args_keywords_and_outputs_agree(spec: ResourceSpec) -> None:
 
 PERMISSION_OUTPUTS = {"PermissionGroup": {"permission_names": "permission"},
                       "TopicPermission": {"permission_names": "permission"},
+                      "TopicPermissions": {"permission_names": "permissions"},
                       "CommunityPermissionSettings": {"default_permission_names":
                                                       "default_permission"}}
 

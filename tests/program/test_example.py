@@ -129,7 +129,8 @@ def test_example_topic_permissions_and_members(dev: RegisteredResources) -> None
             "topic_id": topic, "permission": int(permission), "adopt_existing": False}, resource
     assert inputs(dev, "moderator-accounts") == {
         "group_id": config[f"{name}:groupId"], "permission_group_id": pg_ids["moderators"],
-        "members": json.loads(config[f"{name}:moderators"]), "adopt_existing": False}
+        "members": json.loads(config[f"{name}:moderators"]),
+            "exclusive": False, "adopt_existing": False}
 
 
 def test_example_fails_clearly_without_its_config() -> None:

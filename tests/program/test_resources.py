@@ -125,7 +125,7 @@ def test_type_tokens_and_snake_case_inputs() -> None:
         "permission": 64, "adopt_existing": False}
     assert inputs(registered.by_name("mods-members")) == {
         "group_id": GROUP, "permission_group_id": "@PMG#_mods", "members": ["alice", "bob"],
-        "adopt_existing": False}
+        "exclusive": False, "adopt_existing": False}
     # The blob is the only secret input.
     assert {k for r in registered for k in r.secret_keys} == {PROVIDER_KEY}
 
@@ -331,6 +331,7 @@ def _everything() -> None:
         PermissionGroupMembers,
         Topic,
         TopicPermission,
+        TopicPermissions,
     )
 
     for n in range(3):
@@ -342,6 +343,8 @@ def _everything() -> None:
         PermissionGroupMembers(f"m{n}", group_id=GROUP,
                                permission_group_id=group.permission_group_id,
                                members=[f"user{n}"])
+        TopicPermissions(f"ts{n}", group_id=GROUP, permission_group_id=f"@PMG#_ts{n}",
+                         permissions={TOPIC: n})
 
 
 PROVIDERS = {spec.type_token: (spec.provider, spec.module) for spec in resources()}
@@ -386,7 +389,7 @@ def test_provider_blob_is_small_by_reference_and_stateless(everything: Registere
 def test_blobs_differ_between_types(everything: RegisteredResources) -> None:
     blobs = {t: {r.provider_blob for r in everything.of_type(t)} for t in PROVIDERS}
     assert all(len(b) == 1 for b in blobs.values())
-    assert len({next(iter(b)) for b in blobs.values()}) == len(PROVIDERS) >= 5
+    assert len({next(iter(b)) for b in blobs.values()}) == len(PROVIDERS) >= 6
 
 
 def test_blob_does_not_depend_on_config_or_stack() -> None:

@@ -40,6 +40,7 @@ TYPE = "pulumi-python:dynamic/tencentchat:"
 #: Which write one changed permission of each resource makes.
 WRITE_OF = {"PermissionGroup": "modify_permission_group",
             "TopicPermission": "set_topic_permission_group",
+            "TopicPermissions": "set_topic_permission_group",
             "CommunityPermissionSettings": "modify_group_base_info"}
 
 # Names the provider accepts, with what makes generated code hard: quotes, backslashes,
@@ -58,11 +59,15 @@ ACCOUNTS = st.lists(st.sampled_from(["alice", "bob", "carol", "dave", "e.v-e_1",
 def setups(draw: st.DrawFn) -> dict[str, Any]:
     topics = [{"custom_id": draw(st.booleans()), "name": draw(TOPIC_NAMES),
                "introduction": draw(FREE_TEXT), "custom_string": draw(FREE_TEXT)}
-              for _ in range(draw(st.integers(0, 3)))]
+              for _ in range(draw(st.integers(0, 3) | st.just(7)))]
+    # Every topic granted, or some: with 7 topics a group may exceed the export's
+    # SEPARATE_TOPICS_MAX and become one TopicPermissions.
+    every = st.fixed_dictionaries({i: PERMISSION for i in range(len(topics))})
+    some = st.dictionaries(st.integers(0, max(len(topics) - 1, 0)), PERMISSION,
+                           max_size=len(topics))
     groups = [{"custom_id": draw(st.booleans()), "name": draw(NAMES),
                "permission": draw(PERMISSION), "custom_string": draw(FREE_TEXT),
-               "granted": draw(st.dictionaries(st.integers(0, max(len(topics) - 1, 0)),
-                                               PERMISSION, max_size=len(topics))),
+               "granted": draw(every | some),
                "members": draw(ACCOUNTS)}
               for _ in range(draw(st.integers(0, 4)))]
     return {"switch": draw(st.sampled_from(["on", "off", "off-after-a-default"])),
@@ -126,8 +131,11 @@ def state(stack: Stack) -> dict[str, Any]:
         "groups": {o["permission_group_id"]: (o["name"], int(o["permission"]),
                                               o["custom_string"])
                    for kind, o in live if kind == "PermissionGroup"},
-        "granted": {(o["permission_group_id"], o["topic_id"]): int(o["permission"])
-                    for kind, o in live if kind == "TopicPermission"},
+        "granted": {
+            **{(o["permission_group_id"], o["topic_id"]): int(o["permission"])
+               for kind, o in live if kind == "TopicPermission"},
+            **{(o["permission_group_id"], topic): int(bits) for kind, o in live
+               if kind == "TopicPermissions" for topic, bits in o["permissions"].items()}},
         "members": {(o["permission_group_id"], a) for kind, o in live
                     if kind == "PermissionGroupMembers" for a in o["members"]},
     }
@@ -138,11 +146,13 @@ def as_program(source: str) -> Callable[[], None]:
                         {"__name__": "__main__"})
 
 
-def flip_one_bit(source: str, index: int, bit: int) -> tuple[str, str, str] | None:
-    """The program with bit ``bit`` of the ``index``-th permission flipped: (source, class,
-    resource name); None when the program declares no permission that may change."""
+def flip_one_bit(source: str, index: int, bit: int,
+                 only: str | None = None) -> tuple[str, str, str] | None:
+    """The program with bit ``bit`` of the ``index``-th permission (of class ``only``, if
+    given) flipped: (source, class, resource name); None when the program declares no
+    permission that may change."""
     tree = ast.parse(source)
-    candidates = permissions_in(tree)
+    candidates = [c for c in permissions_in(tree) if only in (None, c[0])]
     if not candidates:
         return None
     cls, name, kw = candidates[index % len(candidates)]
@@ -150,9 +160,25 @@ def flip_one_bit(source: str, index: int, bit: int) -> tuple[str, str, str] | No
     return ast.unparse(tree), cls, name
 
 
-def permissions_in(tree: ast.Module) -> list[tuple[str, str, ast.keyword]]:
-    """(class, resource name, keyword) of every permission the program declares that may
-    change (a community's default only while its permission groups are switched on)."""
+class _Entry:
+    """A value of a mapping literal, with ``value`` like an ``ast.keyword``'s."""
+
+    def __init__(self, mapping: ast.Dict, index: int) -> None:
+        self.mapping, self.index = mapping, index
+
+    @property
+    def value(self) -> ast.expr:
+        return self.mapping.values[self.index]
+
+    @value.setter
+    def value(self, node: ast.expr) -> None:
+        self.mapping.values[self.index] = node
+
+
+def permissions_in(tree: ast.Module) -> list[tuple[str, str, Any]]:
+    """(class, resource name, keyword or mapping entry) of every permission the program
+    declares that may change (a community's default only while its permission groups are
+    switched on; each topic of a ``TopicPermissions``)."""
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
@@ -161,8 +187,12 @@ def permissions_in(tree: ast.Module) -> list[tuple[str, str, ast.keyword]]:
         switched_off = any(kw.arg == "enable_permission_groups" and isinstance(
             kw.value, ast.Constant) and kw.value.value is False for kw in node.keywords)
         for kw in node.keywords:
+            name = node.args[0].value  # type: ignore[attr-defined]
             if kw.arg in ("permission", "default_permission") and not switched_off:
-                found.append((node.func.id, node.args[0].value, kw))  # type: ignore[attr-defined]
+                found.append((node.func.id, name, kw))
+            elif kw.arg == "permissions" and isinstance(kw.value, ast.Dict):
+                found += [(node.func.id, name, _Entry(kw.value, i))
+                          for i in range(len(kw.value.values))]
     return found
 
 
@@ -217,6 +247,31 @@ def raw(emulator_process: EmulatorProcess) -> Iterator[TencentChatClient]:
 def test_an_exported_community_applies_without_a_write_and_destroys_without_a_call(
         emulator_process: EmulatorProcess, raw: TencentChatClient, setup: dict[str, Any],
         index: int, bit: int) -> None:
+    source, flipped = round_trip(emulator_process, raw, setup, index, bit)
+    event(f"flipped a bit of a {flipped or 'nothing'}")
+    event(f"TopicPermissions exported: {'TopicPermissions(' in source}")
+
+
+def test_a_group_with_many_topics_is_exported_and_adopted_as_one_topic_permissions(
+        emulator_process: EmulatorProcess, raw: TencentChatClient) -> None:
+    topics = [{"custom_id": n % 2 == 0, "name": f"t{n}", "introduction": "",
+               "custom_string": ""} for n in range(7)]
+    setup = {"switch": "on", "default": 64, "topics": topics, "groups": [
+        {"custom_id": True, "name": "Many", "permission": 0, "custom_string": "",
+         "granted": {n: 8 | (1 << n) for n in range(7)}, "members": []},
+        {"custom_id": False, "name": "Few", "permission": 1, "custom_string": "",
+         "granted": {0: 8, 1: 72}, "members": ["alice"]}]}
+    source, flipped = round_trip(emulator_process, raw, setup, index=3, bit=2,
+                                 only="TopicPermissions")
+    assert source.count("TopicPermissions(") == 1 and source.count("TopicPermission(") == 2
+    assert flipped == "TopicPermissions"  # one topic's bit: one set call, one update
+
+
+def round_trip(emulator_process: EmulatorProcess, raw: TencentChatClient,
+               setup: dict[str, Any], index: int, bit: int,
+               only: str | None = None) -> tuple[str, str | None]:
+    """Build, export, adopt, re-apply, flip one bit, destroy (the module's four claims);
+    returns the generated program and the class whose permission was flipped."""
     restore_pickler()
     collect_mock_loops()
     emulator_process.reset()
@@ -237,8 +292,7 @@ def test_an_exported_community_applies_without_a_write_and_destroys_without_a_ca
     assert {method for method, _urn in outcome.calls} <= {"check", "diff"}
     assert calls.since() == 0
 
-    flipped = flip_one_bit(source, index, bit)
-    event(f"flipped a bit of a {flipped[1] if flipped else 'nothing'}")
+    flipped = flip_one_bit(source, index, bit, only)
     if flipped is not None:
         changed, cls, name = flipped
         calls.mark()
@@ -253,3 +307,4 @@ def test_an_exported_community_applies_without_a_write_and_destroys_without_a_ca
     stack.destroy()
     assert calls.since() == 0 and server(raw) == after  # retain_on_delete: left alone
     assert stack.last.deleted == [] and stack.snapshot.resources == []
+    return source, flipped[1] if flipped else None

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pulumi
 import pytest
 from pulumi_tencentchat import (
     GroupPermission,
@@ -54,7 +55,7 @@ SECRET_CONFIG_KEYS = ("tencentchat:secretKey", "tencentchat:userSig")
 MAX = (1 << 64) - 1
 
 PG, TP, MEMBERS, CONFIG = "PermissionGroup", "TopicPermission", "PermissionGroupMembers", "config"
-TOPIC, SETTINGS = "Topic", "CommunityPermissionSettings"
+TOPIC, SETTINGS, TPS = "Topic", "CommunityPermissionSettings", "TopicPermissions"
 CLASSES: dict[str, Callable[..., Any]] = {spec.name: spec.cls for spec in resources()}
 NEW_TOPIC = f"{G}@TOPIC#_rel_new"
 ARGS = {spec.name: spec.provider.Inputs for spec in resources()}
@@ -66,6 +67,8 @@ GOOD: dict[str, dict[str, Any]] = {
     TP: dict(group_id=G, permission_group_id=EXISTING_PG, topic_id=TOPIC_NEWS,
              permission=["SendTopicMessage"]),
     MEMBERS: dict(group_id=G, permission_group_id=EXISTING_PG, members=["bob", "carol"]),
+    TPS: dict(group_id=G, permission_group_id=EXISTING_PG,
+              permissions={TOPIC_NEWS: ["SendTopicMessage"], TOPIC_96: 8}),
     TOPIC: dict(group_id=G, topic_id=NEW_TOPIC, topic_name="Lounge", introduction="hi",
                 notification="be kind", face_url="https://x.example/t.png",
                 custom_string="tier=1"),
@@ -122,6 +125,10 @@ def mem(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
     return Bad(f"members-{id_}", MEMBERS, field, value, rule, **kw)
 
 
+def tps(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
+    return Bad(f"tps-{id_}", TPS, field, value, rule, **kw)
+
+
 def topic(id_: str, field: str, value: Any, rule: str, **kw: Any) -> Bad:
     return Bad(f"topic-{id_}", TOPIC, field, value, rule, **kw)
 
@@ -137,6 +144,7 @@ def cfg(id_: str, key: str, rule: str, **overrides: str | None) -> Bad:
 ACCOUNTS_1001 = [f"user{i:04d}" for i in range(1001)]
 # 1000 accounts, 600 of them repeats of 400 accounts: the message lists 10 and counts the rest.
 ACCOUNTS_600_REPEATS = ACCOUNTS_1001[:400] * 2 + ACCOUNTS_1001[:200]
+TOPICS_1001 = {f"{G}@TOPIC#_t{i:04d}": 8 for i in range(1001)}
 HUGE = 10 ** 4999  # 5000 digits: more than Python converts to or from a string (4300)
 
 # Why the emulator is not asked about an entry (raw=False): Tencent documents only byte limits
@@ -313,6 +321,39 @@ CATALOGUE: list[Bad] = [
     mem("account-leading-space", "members", [" bob"], "must not begin or end with whitespace",
         raw=False, note=SPACE_UNVERIFIED),
     mem("group-id-leading-space", "group_id", " " + G, "must not begin or end with whitespace"),
+    mem("exclusive-not-bool", "exclusive", "yes", "must be true or false", raw=False,
+        note="exclusive is not an API field"),
+    # -- TopicPermissions -------------------------------------------------------------------
+    tps("group-id-missing", "group_id", MISSING, "is required"),
+    tps("group-id-no-prefix", "group_id", "community1", "starting with '@TGS#_'"),
+    tps("pg-id-missing", "permission_group_id", MISSING, "is required"),
+    tps("pg-id-48-bytes", "permission_group_id", "@PMG#_" + "m" * 42,
+        "at most 47 bytes (got 48 bytes)"),
+    tps("permissions-missing", "permissions", MISSING, "is required"),
+    tps("permissions-empty", "permissions", {}, "must list at least one topic"),
+    tps("permissions-not-a-mapping", "permissions", [TOPIC_NEWS],
+        "must be a mapping of topic ID to permission (got list)"),
+    tps("permissions-duplicate-topic", "permissions", "two Output keys naming one topic",
+        f"must not list a topic twice (duplicates: {TOPIC_NEWS})", check=False, raw=False,
+        note="a mapping cannot hold a key twice, on the wire neither: two Output topic IDs "
+             "that resolve to one topic are caught in the program when they resolve"),
+    tps("permissions-1001-topics", "permissions", TOPICS_1001,
+        "must list at most 1000 topics (got 1001)", raw=False,
+        note="Tencent documents no cap per permission group (the emulator keeps none): the "
+             "limit is the provider's (validation.TOPIC_PERMISSIONS_MAX), keeping one "
+             "resource's unpaged read far below the 1 MB answer cap"),
+    tps("topic-of-another-community", "permissions", {OTHER_TOPIC: 8},
+        f"entry {OTHER_TOPIC}: must be a topic of community '{G}'"),
+    tps("topic-id-malformed", "permissions", {"general": 8}, "entry 'general': must be a "
+        "topic ID of the form"),
+    tps("topic-id-97-bytes", "permissions", {TOPIC_96 + "t": 8}, "at most 96 bytes (got 97"),
+    tps("permission-unknown-bit-name", "permissions", {TOPIC_NEWS: ["SendGroupMessage"]},
+        "permission unknown TopicPermissionBit bit name 'SendGroupMessage'"),
+    tps("permission-negative", "permissions", {TOPIC_NEWS: -8}, "between 0 and 2^64-1"),
+    tps("exclusive-not-bool", "exclusive", "yes", "must be true or false", raw=False,
+        note="exclusive is not an API field"),
+    tps("adopt-existing-not-bool", "adopt_existing", "yes", "must be true or false", raw=False,
+        note="adopt_existing is not an API field"),
     mem("adopt-existing-not-bool", "adopt_existing", "yes", "must be true or false", raw=False,
         note="adopt_existing is not an API field"),
     # -- Topic ------------------------------------------------------------------------------
@@ -414,7 +455,13 @@ RESULTS: dict[str, Outcome] = {}
 def program_for(target: str, resource_name: str, **changes: Any) -> Callable[[], Any]:
     props = {**GOOD[target], **changes}
     props = {k: v for k, v in props.items() if v is not MISSING}
-    return lambda: CLASSES[target](resource_name, **props)
+
+    def program() -> Any:
+        if props.get("permissions") == "two Output keys naming one topic":
+            props["permissions"] = {pulumi.Output.from_input(TOPIC_NEWS): 8, TOPIC_NEWS: 8}
+        return CLASSES[target](resource_name, **props)
+
+    return program
 
 
 def check_inputs(declared: Declared, field: str, value: Any) -> dict[str, Any]:
@@ -463,6 +510,18 @@ def raw_request(target: str, field: str, value: Any) -> tuple[str, dict[str, Any
             put(item, "Permission")
         else:
             put(body, _RAW_FIELDS[field])
+        return "add_topic_permission_group", body
+    if target == TPS:
+        items: Any = [{"TopicId": TOPIC_NEWS, "Permission": 8}, {"TopicId": TOPIC_96,
+                                                               "Permission": 8}]
+        if field == "permissions":
+            items = ([{"TopicId": t, "Permission": p} for t, p in value.items()]
+                     if isinstance(value, dict) else value)
+        body = {"GroupId": G, "PermissionGroupId": EXISTING_PG, "TopicPermissionList": items}
+        if field != "permissions":
+            put(body, _RAW_FIELDS[field])
+        elif value is MISSING:
+            del body["TopicPermissionList"]
         return "add_topic_permission_group", body
     if target == TOPIC:
         body = {"GroupId": G, "TopicId": NEW_TOPIC, "TopicName": "Lounge",
@@ -744,6 +803,11 @@ CONTROLS: list[Good] = [
     Good("pg-pg-id-inner-space", PG, "permission_group_id", "@PMG#_senior mods"),
     Good("pg-permission-zero-padded-digit-string", PG, "permission", "0" * 30 + "64"),
     Good("members-1000", MEMBERS, "members", ACCOUNTS_1001[:1000], raw=False),
+    Good("tps-1000-topics", TPS, "permissions", dict(list(TOPICS_1001.items())[:1000]),
+         raw=False),
+    Good("tps-topic-id-96-bytes-and-2^64-1", TPS, "permissions", {TOPIC_96: MAX},
+         wire={TOPIC_96: str(MAX)}, raw=False, warns=True),
+    Good("members-exclusive", MEMBERS, "exclusive", True, raw=False),
     Good("topic-name-30-bytes-cjk", TOPIC, "topic_name", "话" * 10),
     Good("topic-introduction-240-bytes", TOPIC, "introduction", "i" * 240),
     Good("topic-notification-300-bytes-with-lines", TOPIC, "notification", "n\n" * 150),

@@ -27,6 +27,7 @@ from pulumi_tencentchat import (
     PermissionGroupMembers,
     Topic,
     TopicPermission,
+    TopicPermissions,
 )
 from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.naming import auto_name, auto_topic_id
@@ -36,6 +37,7 @@ from tests.support.engine import DeploymentFailed, Outcome, ResourceState, Stack
 from tests.support.plugin import DEFAULT_PROJECT, DEFAULT_STACK, PluginCallError
 
 TOPIC_TYPE = "pulumi-python:dynamic/tencentchat:Topic"
+TPS_TYPE = "pulumi-python:dynamic/tencentchat:TopicPermissions"
 SETTINGS_TYPE = "pulumi-python:dynamic/tencentchat:CommunityPermissionSettings"
 
 # -- the program ----------------------------------------------------------------------------------
@@ -75,12 +77,28 @@ class TPSpec:
 
 
 @dataclass(frozen=True)
+class TPSSpec:
+    """A declared TopicPermissions of the permission group resource ``pg``: (topic, bits)
+    pairs. An exclusive one is its group's only topic-permission resource."""
+
+    name: str
+    pg: str
+    permissions: tuple[tuple[str, int], ...]
+    exclusive: bool = False
+
+    @property
+    def topics(self) -> set[str]:
+        return {t for t, _ in self.permissions}
+
+
+@dataclass(frozen=True)
 class MembersSpec:
     """A declared PermissionGroupMembers of the permission group resource ``pg``."""
 
     name: str
     pg: str
     members: tuple[str, ...]
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +124,7 @@ class SettingsSpec:
     enable: bool
 
 
-Spec = PGSpec | TPSpec | MembersSpec | TopicSpec | SettingsSpec
+Spec = PGSpec | TPSpec | TPSSpec | MembersSpec | TopicSpec | SettingsSpec
 
 
 @dataclass
@@ -119,14 +137,16 @@ class Program:
     members: dict[str, MembersSpec] = field(default_factory=dict)
     topics: dict[str, TopicSpec] = field(default_factory=dict)
     settings: SettingsSpec | None = None
+    tpss: dict[str, TPSSpec] = field(default_factory=dict)
 
     def copy(self) -> Program:
         return Program(self.group_id, dict(self.pgs), dict(self.tps), dict(self.members),
-                       dict(self.topics), self.settings)
+                       dict(self.topics), self.settings, dict(self.tpss))
 
     def specs(self) -> list[Spec]:
-        return [*self.pgs.values(), *self.tps.values(), *self.members.values(),
-                *self.topics.values(), *([self.settings] if self.settings else [])]
+        return [*self.pgs.values(), *self.tps.values(), *self.tpss.values(),
+                *self.members.values(), *self.topics.values(),
+                *([self.settings] if self.settings else [])]
 
     def run(self) -> None:
         """The Pulumi program: dependents take their permission group's output ID."""
@@ -151,10 +171,14 @@ class Program:
                 t.name, group_id=self.group_id, permission_group_id=made[t.pg].permission_group_id,
                 topic_id=t.topic_id, permission=t.permission, adopt_existing=t.adopt,
                 opts=pulumi.ResourceOptions(depends_on=waits) if waits else None)
+        for s in self.tpss.values():
+            TopicPermissions(s.name, group_id=self.group_id,
+                             permission_group_id=made[s.pg].permission_group_id,
+                             permissions=dict(s.permissions), exclusive=s.exclusive)
         for m in self.members.values():
             PermissionGroupMembers(m.name, group_id=self.group_id,
                                    permission_group_id=made[m.pg].permission_group_id,
-                                   members=list(m.members))
+                                   members=list(m.members), exclusive=m.exclusive)
 
 
 # -- the engine -----------------------------------------------------------------------------------
@@ -221,6 +245,7 @@ class Engine:
 
 
 OPS = ("create", "update", "delete", "read")
+UNSEEN_BOOST = 4
 
 
 # -- the random walk ------------------------------------------------------------------------------
@@ -246,6 +271,9 @@ class Walker:
     #: Topic-permission slots (pg, topic) left in the current step. Only a ``slot_reuse``
     #: newcomer, which waits for the resource leaving, takes one in the same deployment.
     _freed: set[tuple[str, str]] = field(default_factory=set)
+    #: Changes made so far: one not made yet weighs ``UNSEEN_BOOST`` times more, so every kind
+    #: shows up in a short walk whatever the seed.
+    seen: Counter[str] = field(default_factory=Counter)
 
     def _next(self) -> int:
         self._serial += 1
@@ -263,8 +291,30 @@ class Walker:
         self._freed.clear()
 
     def _free_pairs(self, p: Program) -> list[tuple[str, str]]:
-        used = {(t.pg, t.topic_id) for t in p.tps.values()} | self._freed
-        return [(pg, topic) for pg in p.pgs for topic in self.topics if (pg, topic) not in used]
+        """Slots a TopicPermission may take now (none in a group with an exclusive mapping)."""
+        used = ({(t.pg, t.topic_id) for t in p.tps.values()} | self._freed
+                | {(s.pg, t) for s in p.tpss.values() for t in s.topics})
+        closed = {s.pg for s in p.tpss.values() if s.exclusive}
+        return [(pg, topic) for pg in p.pgs if pg not in closed for topic in self.topics
+                if (pg, topic) not in used]
+
+    def _free_topics(self, p: Program, pg: str, spec: TPSSpec | None = None) -> list[str]:
+        """Topics of ``pg`` that ``spec`` (or a new TopicPermissions) may add now."""
+        used = ({t.topic_id for t in p.tps.values() if t.pg == pg}
+                | {t for g, t in self._freed if g == pg}
+                | {t for s in p.tpss.values() if s.pg == pg for t in s.topics})
+        return [t for t in self.topics if t not in used]
+
+    def _may_be_exclusive(self, p: Program, pg: str) -> bool:
+        """No TopicPermission uses ``pg``, nor leaves it in this step."""
+        return not any(t.pg == pg for t in p.tps.values()) and not any(
+            g == pg for g, _ in self._freed)
+
+    def _pgs_for_tps(self, p: Program, exclusive: bool = False) -> list[str]:
+        """Permission groups a new TopicPermissions may map (one mapping per group)."""
+        taken = {s.pg for s in p.tpss.values()}
+        return [pg for pg in p.pgs if pg not in taken and self._free_topics(p, pg)
+                and (not exclusive or self._may_be_exclusive(p, pg))]
 
     def _leave(self, p: Program, gone: Iterable[TPSpec]) -> None:
         """TPs removed from the program: their slots are freed, and a newcomer that waited
@@ -305,6 +355,14 @@ class Walker:
                 choices += [("members_replace", 1), ("slot_reuse", 1)]
         if p.tps and self._free_pairs(p):
             choices.append(("slot_reuse", 2))
+        if self._pgs_for_tps(p):
+            choices.append(("tps_create", 4))
+        if p.tpss:
+            choices += [("tps_update", 4), ("tps_replace", 1), ("tps_delete", 1)]
+            if any(s.exclusive or self._may_be_exclusive(p, s.pg) for s in p.tpss.values()):
+                choices.append(("tps_exclusive", 2))
+        if p.members:
+            choices.append(("members_exclusive", 1))
         if len(p.topics) < len(self.topic_names):
             choices.append(("topic_create", 1))
         if p.topics:
@@ -313,8 +371,10 @@ class Walker:
             choices.append(("settings_set", 1))
             if p.settings is not None:
                 choices.append(("settings_delete", 1))
-        kinds, weights = zip(*choices, strict=True)
+        kinds, weights = zip(*[(k, w * (UNSEEN_BOOST if not self.seen[k] else 1))
+                               for k, w in choices], strict=True)
         kind = r.choices(kinds, weights)[0]
+        self.seen[kind] += 1
         getattr(self, kind)(p)
         return kind
 
@@ -346,6 +406,9 @@ class Walker:
         p.tps = {k: t for k, t in p.tps.items() if t.pg != name}
         self._leave(p, gone)
         p.members = {k: m for k, m in p.members.items() if m.pg != name}
+        for spec in [s for s in p.tpss.values() if s.pg == name]:
+            self._freed.update((name, t) for t in spec.topics)
+            del p.tpss[spec.name]
 
     # topic permissions
     def tp_create(self, p: Program) -> None:
@@ -369,7 +432,63 @@ class Walker:
     def tp_delete(self, p: Program) -> None:
         self._leave(p, [p.tps.pop(self.rng.choice(list(p.tps)))])
 
+    # topic permissions as one mapping per group
+    def _bits(self, topics: Iterable[str]) -> tuple[tuple[str, int], ...]:
+        return tuple((t, self.rng.randrange(128)) for t in topics)
+
+    def tps_create(self, p: Program) -> None:
+        exclusive = self.rng.random() < 0.4 and bool(self._pgs_for_tps(p, exclusive=True))
+        pg = self.rng.choice(self._pgs_for_tps(p, exclusive))
+        free = self._free_topics(p, pg)
+        name = f"tps{self._next()}"
+        p.tpss[name] = TPSSpec(name, pg, self._bits(
+            self.rng.sample(free, self.rng.randint(1, len(free)))), exclusive)
+
+    def tps_update(self, p: Program) -> None:
+        """Bits up and down in some topics, maybe a topic more or less."""
+        s = p.tpss[self.rng.choice(list(p.tpss))]
+        perms = dict(s.permissions)
+        for topic in perms:
+            if self.rng.random() < 0.7:
+                perms[topic] = self.rng.randrange(128)
+        free = self._free_topics(p, s.pg)
+        if free and self.rng.random() < 0.4:
+            perms[self.rng.choice(free)] = self.rng.randrange(128)
+        if len(perms) > 1 and self.rng.random() < 0.3:
+            gone = self.rng.choice(list(perms))
+            del perms[gone]
+            self._freed.add((s.pg, gone))
+        if perms == dict(s.permissions):
+            topic = self.rng.choice(list(perms))
+            perms[topic] = (perms[topic] + self.rng.randrange(1, 128)) % 128
+        p.tpss[s.name] = replace(s, permissions=tuple(perms.items()))
+
+    def tps_exclusive(self, p: Program) -> None:
+        s = p.tpss[self.rng.choice([n for n, s in p.tpss.items()
+                                    if s.exclusive or self._may_be_exclusive(p, s.pg)])]
+        p.tpss[s.name] = replace(s, exclusive=not s.exclusive)
+
+    def tps_replace(self, p: Program) -> None:
+        """To another permission group (a replacement)."""
+        s = p.tpss[self.rng.choice(list(p.tpss))]
+        targets = self._pgs_for_tps(p, s.exclusive)
+        if not targets:
+            return
+        pg = self.rng.choice(targets)
+        free = self._free_topics(p, pg)
+        self._freed.update((s.pg, t) for t in s.topics)
+        p.tpss[s.name] = replace(s, pg=pg, permissions=self._bits(
+            self.rng.sample(free, self.rng.randint(1, len(free)))))
+
+    def tps_delete(self, p: Program) -> None:
+        s = p.tpss.pop(self.rng.choice(list(p.tpss)))
+        self._freed.update((s.pg, t) for t in s.topics)
+
     # members
+    def members_exclusive(self, p: Program) -> None:
+        m = p.members[self.rng.choice(list(p.members))]
+        p.members[m.name] = replace(m, exclusive=not m.exclusive)
+
     def members_create(self, p: Program) -> None:
         pg = self.rng.choice(self._pgs_without_members(p))
         name = f"members{self._next()}"
@@ -489,7 +608,23 @@ class Walker:
             if f"permission group {pg} already has a permission for topic {t.topic_id}" in text:
                 p.tps[t.name] = replace(t, adopt=True)
                 return True
+        for s in list(p.tpss.values()):
+            pg = p.pgs[s.pg].resolved_id
+            if any(f"permission group {pg} already has a permission for topic {t}" in text
+                   for t in s.topics) and self._may_be_exclusive(p, s.pg):
+                p.tpss[s.name] = replace(s, exclusive=True)  # owns the group's topics
+                return True
         return False
+
+    def leftovers(self, p: Program, text: str) -> list[tuple[str, str]]:
+        """The user's answer to "already has a permission" for their own topics, left by a
+        failed run of a mapping that cannot become exclusive: (group, topic) to remove in the
+        console, as the error advises."""
+        for s in p.tpss.values():
+            pg = p.pgs[s.pg].resolved_id
+            if f"permission group {pg} already has a permission for " in text:
+                return [(pg, t) for t in s.topics if f"topic {t}:" in text]
+        return []
 
     def forced_target(self, p: Program) -> str:
         """A resource to replace with ``pulumi up --replace``."""
@@ -585,6 +720,7 @@ def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None
 
     rec_pgs: dict[str, ResourceState] = {}
     rec_tps: dict[tuple[str, str], ResourceState] = {}
+    rec_tp_bits: dict[tuple[str, str], Any] = {}
     rec_members: dict[tuple[str, str], ResourceState] = {}
     rec_topics: dict[str, ResourceState] = {}
     rec_settings: dict[str, ResourceState] = {}
@@ -601,6 +737,12 @@ def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None
         elif r.type == TP_TYPE:
             keys = [(o.get("permission_group_id"), o.get("topic_id"))]
             owners = rec_tps
+            rec_tp_bits[keys[0]] = o.get("permission")
+        elif r.type == TPS_TYPE:
+            mapping = o.get("permissions") or {}
+            keys = [(o.get("permission_group_id"), t) for t in mapping]
+            owners = rec_tps
+            rec_tp_bits.update({(o.get("permission_group_id"), t): b for t, b in mapping.items()})
         else:
             keys = [(o.get("permission_group_id"), a) for a in o.get("members") or []]
             owners = rec_members
@@ -627,8 +769,8 @@ def audit(engine: Engine | list[tuple[Engine, Program]], program: Program | None
     for key, r in rec_tps.items():
         if key not in server.tps:
             f.mismatches.append(f"{r.urn}: recorded topic permission {key} is not on the server")
-        elif server.tps[key] != _int(r.outputs.get("permission")):
-            f.mismatches.append(f"{r.urn}: recorded permission {r.outputs.get('permission')}, "
+        elif server.tps[key] != _int(rec_tp_bits[key]):
+            f.mismatches.append(f"{r.urn}: recorded permission {rec_tp_bits[key]} for {key}, "
                                 f"server has {server.tps[key]}")
     for key, r in rec_members.items():
         if key not in server.members:
@@ -699,9 +841,14 @@ def _program_vs_state(engine: Engine, program: Program) -> list[str]:
         elif isinstance(s, TPSpec):
             got = (o.get("permission_group_id"), o.get("topic_id"), _int(o.get("permission")))
             want = (program.pgs[s.pg].resolved_id, s.topic_id, s.permission)
+        elif isinstance(s, TPSSpec):
+            got = (o.get("permission_group_id"), bool(o.get("exclusive")), frozenset(
+                (t, _int(b)) for t, b in (o.get("permissions") or {}).items()))
+            want = (program.pgs[s.pg].resolved_id, s.exclusive, frozenset(s.permissions))
         elif isinstance(s, MembersSpec):
-            got = (o.get("permission_group_id"), frozenset(o.get("members") or []))
-            want = (program.pgs[s.pg].resolved_id, frozenset(s.members))
+            got = (o.get("permission_group_id"), frozenset(o.get("members") or []),
+                   bool(o.get("exclusive")))
+            want = (program.pgs[s.pg].resolved_id, frozenset(s.members), s.exclusive)
         elif isinstance(s, TopicSpec):
             got = (o.get("topic_id"), o.get("topic_name"), o.get("introduction"))
             want = (s.resolved_id(program.group_id), s.topic_name, s.introduction)
@@ -713,5 +860,5 @@ def _program_vs_state(engine: Engine, program: Program) -> list[str]:
     return problems
 
 
-__all__ = ["MEMBERS_TYPE", "PG_TYPE", "TP_TYPE", "CheckRejected", "Engine", "Findings",
+__all__ = ["MEMBERS_TYPE", "PG_TYPE", "TPS_TYPE", "TP_TYPE", "CheckRejected", "Engine", "Findings",
            "PGSpec", "Program", "Server", "Walker", "audit"]

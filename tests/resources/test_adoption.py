@@ -19,9 +19,10 @@ from pulumi_tencentchat.resources.permission_group_members import (
 )
 from pulumi_tencentchat.resources.topic import TopicProvider
 from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvider
+from pulumi_tencentchat.resources.topic_permissions import TopicPermissionsProvider
 
 from tests.resources.conftest import Calls, Community
-from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, checked
+from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, TOPIC_NEWS, checked
 
 PG = "@PMG#_crew"
 LOUNGE = f"{GROUP_ID}@TOPIC#_lounge"
@@ -135,6 +136,49 @@ def test_tp_adopting_reads_first_and_writes_only_a_difference(
     assert calls.commands() == {"get_topic_permission_group": 1,
                                 "set_topic_permission_group": 1}
     assert tp_on_server(raw) == 8
+
+
+# -- TopicPermissions ------------------------------------------------------------------------
+
+def tps_news(permissions: dict[str, Any], **over: Any) -> dict[str, Any]:
+    return {"group_id": GROUP_ID, "permission_group_id": PG, "permissions": permissions,
+            "adopt_existing": True, **over}
+
+
+def tps_on_server(raw: TencentChatClient) -> dict[str, int]:
+    return {i.topic_id: int(i.permission or 0)
+            for i in raw.get_topic_permissions(GROUP_ID, PG).items if i.ok}
+
+
+def test_tps_adopting_reads_once_and_writes_only_the_topics_that_differ(
+        community: Community, raw: TencentChatClient, calls: Calls) -> None:
+    raw.create_permission_group(GROUP_ID, "Crew", permission_group_id=PG)
+    raw.create_topic(GROUP_ID, "Lounge", topic_id=LOUNGE)
+    raw.add_topic_permissions(GROUP_ID, PG, {TOPIC_GENERAL: 24, TOPIC_NEWS: 8})
+    calls.mark()
+    outs = create(TopicPermissionsProvider(), tps_news({TOPIC_GENERAL: 24, TOPIC_NEWS: 8}))
+    assert calls.commands() == {"get_topic_permission_group": 1}  # identical: no write
+    assert outs["permissions"] == {TOPIC_GENERAL: 24, TOPIC_NEWS: 8}
+    assert outs["adopt_existing"] is True
+    calls.mark()
+    # One topic differs (a reduction), one is missing: read, then exactly those writes.
+    create(TopicPermissionsProvider(), tps_news({TOPIC_GENERAL: 8, TOPIC_NEWS: 8,
+                                                 LOUNGE: 16}))
+    assert calls.commands() == {"get_topic_permission_group": 1,
+                                "set_topic_permission_group": 1,
+                                "add_topic_permission_group": 1}
+    assert tps_on_server(raw) == {TOPIC_GENERAL: 8, TOPIC_NEWS: 8, LOUNGE: 16}
+
+
+def test_tps_without_adoption_refuses_a_topic_it_does_not_own(
+        community: Community, raw: TencentChatClient, calls: Calls) -> None:
+    raw.create_permission_group(GROUP_ID, "Crew", permission_group_id=PG)
+    raw.add_topic_permissions(GROUP_ID, PG, {TOPIC_GENERAL: 24})
+    with pytest.raises(ProviderError, match="adopt_existing") as failed:
+        create(TopicPermissionsProvider(), tps_news({TOPIC_GENERAL: 8},
+                                                    adopt_existing=False))
+    assert TOPIC_GENERAL in str(failed.value)
+    assert tps_on_server(raw) == {TOPIC_GENERAL: 24}  # left as it was
 
 
 # -- PermissionGroupMembers ------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_check_accepts_and_makes_no_call(provider: PermissionGroupMembersProvide
     calls.mark()
     inputs = checked(provider, m_news(["alice", "b" * 32]))
     assert inputs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                      "members": ["alice", "b" * 32], "adopt_existing": False}
+                      "members": ["alice", "b" * 32], "exclusive": False, "adopt_existing": False}
     assert calls.since() == 0
 
 
@@ -87,7 +87,8 @@ def test_check_lets_unknowns_through(provider: PermissionGroupMembersProvider,
     news = {"group_id": rpc.UNKNOWN, "permission_group_id": rpc.UNKNOWN,
             "members": rpc.UNKNOWN}
     result = provider.check({}, news)
-    assert failures(result) == {} and dict(result.inputs) == {**news, "adopt_existing": False}
+    assert failures(result) == {} and dict(result.inputs) == {**news,
+        "exclusive": False, "adopt_existing": False}
     assert calls.since() == 0
 
 
@@ -149,7 +150,8 @@ def test_create_is_one_call_and_visible(provider: PermissionGroupMembersProvider
     assert calls.commands() == {"add_permission_group_member": 1}
     assert result.id == ID
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                           "members": ["alice", "bob"], "adopt_existing": False}
+                           "members": ["alice", "bob"],
+                               "exclusive": False, "adopt_existing": False}
     assert on_server(raw) == {"alice", "bob"}
 
 
@@ -192,7 +194,8 @@ def test_read_reports_removed_member(provider: PermissionGroupMembersProvider, c
     assert calls.since() == 1
     assert result.id == ID
     assert result.outs == {"group_id": GROUP_ID, "permission_group_id": PG,
-                           "members": ["alice", "carol"], "adopt_existing": False}
+                           "members": ["alice", "carol"],
+                               "exclusive": False, "adopt_existing": False}
     assert result.inputs == result.outs
     # refresh direction: refreshed outputs vs old inputs -> an in-place update (re-add bob)
     diff = provider.diff(ID, result.outs, m_news(["alice", "bob", "carol"]))
@@ -390,3 +393,56 @@ def test_an_undo_that_fails_says_what_is_left(provider: PermissionGroupMembersPr
     assert "and 90 more" in text and "pulumi refresh" in text
     assert len(text) < 1500
     assert on_server(raw) == set(accounts[:100])
+
+
+# -- exclusive --------------------------------------------------------------------------------
+
+def test_state_without_exclusive_diffs_clean_and_keeps_others(
+        provider: PermissionGroupMembersProvider, raw: TencentChatClient, calls: Calls) -> None:
+    # State written before the option existed has no "exclusive": no diff, and an update
+    # still leaves accounts it does not list.
+    olds = {k: v for k, v in created(provider, ("alice", "bob")).items() if k != "exclusive"}
+    assert provider.diff(ID, olds, checked(provider, m_news(), olds)).changes is False
+    raw.add_permission_group_members(GROUP_ID, PG, ["outsider"])
+    next_deployment()
+    provider.update(ID, olds, checked(provider, m_news(["alice"]), olds))
+    assert on_server(raw) == {"alice", "outsider"}
+    assert provider.read(ID, olds).outs["members"] == ["alice"]
+
+
+def test_exclusive_create_and_update_remove_unlisted_members(
+        provider: PermissionGroupMembersProvider, raw: TencentChatClient, calls: Calls) -> None:
+    raw.add_permission_group_members(GROUP_ID, PG, ["outsider", "alice"])
+    calls.mark()
+    outs = dict(provider.create(checked(provider, m_news(exclusive=True))).outs)
+    assert calls.commands() == {"get_permission_group_member_list": 1,
+                                "delete_permission_group_member": 1,
+                                "add_permission_group_member": 1}
+    assert on_server(raw) == {"alice", "bob"} and outs["exclusive"] is True
+    # Outside Pulumi: one extra member, one listed member removed. The next update (here a
+    # change of the list) puts the list back exactly.
+    raw.add_permission_group_members(GROUP_ID, PG, ["mallory"])
+    raw.delete_permission_group_members(GROUP_ID, PG, ["bob"])
+    next_deployment()
+    provider.update(ID, outs, checked(provider, m_news(["alice", "bob", "carol"],
+                                                       exclusive=True), outs))
+    assert on_server(raw) == {"alice", "bob", "carol"}
+
+
+def test_exclusive_refresh_shows_extra_members_as_drift(
+        provider: PermissionGroupMembersProvider, raw: TencentChatClient) -> None:
+    outs = dict(provider.create(checked(provider, m_news(exclusive=True))).outs)
+    raw.add_permission_group_members(GROUP_ID, PG, ["mallory"])
+    result = provider.read(ID, outs)
+    assert result.outs["members"] == ["alice", "bob", "mallory"]
+    assert result.inputs["exclusive"] is True
+    diff = provider.diff(ID, result.outs, checked(provider, m_news(exclusive=True)))
+    assert diff.changes is True and diff.replaces == []
+    next_deployment()  # the next up removes the extra member
+    provider.update(ID, dict(result.outs), checked(provider, m_news(exclusive=True)))
+    assert on_server(raw) == {"alice", "bob"}
+
+
+def test_exclusive_is_an_update_in_place(provider: PermissionGroupMembersProvider) -> None:
+    result = provider.diff(ID, m_news(), m_news(exclusive=True))
+    assert result.changes is True and result.replaces == []

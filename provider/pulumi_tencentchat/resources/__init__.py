@@ -8,6 +8,7 @@ class is ``<name>Args`` in the same module. Importing this package imports none 
 RESOURCES: dict[str, tuple[str, str]] = {
     "PermissionGroup": ("permission_group", "PermissionGroupProvider"),
     "TopicPermission": ("topic_permission", "TopicPermissionProvider"),
+    "TopicPermissions": ("topic_permissions", "TopicPermissionsProvider"),
     "PermissionGroupMembers": ("permission_group_members", "PermissionGroupMembersProvider"),
     "Topic": ("topic", "TopicProvider"),
     "CommunityPermissionSettings": ("community_permission_settings",

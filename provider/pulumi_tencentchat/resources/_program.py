@@ -9,7 +9,8 @@ from __future__ import annotations
 import inspect
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -21,11 +22,14 @@ from ._fields import field_rule, required_of
 
 
 def is_plain(value: object) -> bool:
-    """True when ``value`` is known now (not an Output, awaitable or a list holding one)."""
+    """True when ``value`` is known now (not an Output, awaitable, or a list or mapping
+    holding one)."""
     if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
         return False
     if isinstance(value, (list, tuple)):
         return all(is_plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return all(is_plain(key) and is_plain(item) for key, item in value.items())
     return True
 
 
@@ -148,6 +152,10 @@ def read_existing(cls: type[Any], provider: BaseProvider, resource_name: str,
 # still lists it. Keyed by the program's root resource (one per program run).
 _declared_members: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], dict[str, str]]] = (
     weakref.WeakKeyDictionary())
+# The member lists of each permission group: name -> exclusive. An exclusive list removes every
+# account it does not list, so it must be the group's only one.
+_member_lists: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], dict[str, bool]]] = (
+    weakref.WeakKeyDictionary())
 _members_lock = threading.Lock()
 
 
@@ -157,13 +165,29 @@ def _group_key(value: Any) -> Any:
     return value if is_plain(value) else ("output", id(value))
 
 
-def _claim_accounts(resource_name: str, key: tuple[Any, ...], accounts: list[str]) -> None:
+def _claim_accounts(resource_name: str, key: tuple[Any, ...], accounts: list[str],
+                    exclusive: bool = False) -> None:
     from ..validation import listed
 
     root = pulumi.runtime.get_root_resource()
     with _members_lock:
         table = _declared_members.setdefault(root, {}) if root is not None else {}
         owners = table.setdefault(key, {})
+        lists = (_member_lists.setdefault(root, {}) if root is not None else {}).setdefault(
+            key, {})
+        others = sorted(name for name in lists if name != resource_name)
+        exclusive_one = resource_name if exclusive else next(
+            (name for name in others if lists[name]), None)
+        if others and exclusive_one is not None:
+            other = next(n for n in others if n != exclusive_one) if exclusive else (
+                exclusive_one)
+            raise ValueError(
+                f"tencentchat:PermissionGroupMembers {resource_name!r}: PermissionGroupMembers "
+                f"{other!r} manages members of the same permission group, and "
+                f"{exclusive_one!r} is exclusive: it removes every account it does not list, "
+                "so it must be the group's only member list. Merge the lists, or drop "
+                "exclusive.")
+        lists[resource_name] = exclusive
         clash = sorted(a for a in set(accounts) if owners.get(a, resource_name) != resource_name)
         if clash:
             other = owners[clash[0]]
@@ -178,21 +202,105 @@ def _claim_accounts(resource_name: str, key: tuple[Any, ...], accounts: list[str
 
 
 def claim_members(resource_name: str, group_id: Any, permission_group_id: Any,
-                  members: Any) -> Any:
+                  members: Any, *, exclusive: bool = False) -> Any:
     """Refuse accounts another PermissionGroupMembers of this program lists for the same
-    permission group. Known values are checked now; when an ID or the list is an Output, the
-    check runs once it resolves and the members input waits for it (so a clash fails before
-    the resource is registered). Returns the members input to register."""
+    permission group, and a second list of a group whose list is ``exclusive``. Known values
+    are checked now; when an ID or the list is an Output, the check runs once it resolves and
+    the members input waits for it (so a clash fails before the resource is registered).
+    Returns the members input to register."""
     key = (_group_key(group_id), _group_key(permission_group_id))
     if is_plain(members):
-        _claim_accounts(resource_name, key, list(members))
+        _claim_accounts(resource_name, key, list(members), exclusive)
         if is_plain(group_id) and is_plain(permission_group_id):
             return members
 
     def resolved(values: list[Any]) -> Any:
         group, pg, accounts = values
         if not is_plain(members) or (group, pg) != key:
-            _claim_accounts(resource_name, (group, pg), list(accounts or []))
+            _claim_accounts(resource_name, (group, pg), list(accounts or []), exclusive)
         return accounts
 
     return pulumi.Output.all(group_id, permission_group_id, members).apply(resolved)
+
+
+# Topics declared per permission group in this program, by TopicPermission and TopicPermissions
+# resources: two declarations of one topic overwrite each other's permission on every `up`,
+# and an exclusive TopicPermissions removes every topic it does not list. Reported as
+# warnings naming both resources. Keyed like the member lists above.
+@dataclass
+class _GroupTopics:
+    owners: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    exclusive: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _ProgramTopics:
+    groups: dict[tuple[Any, ...], _GroupTopics] = field(default_factory=dict)
+    #: Conflicts already reported (a group is seen under its Output and its resolved ID).
+    warned: set[tuple[Any, ...]] = field(default_factory=set)
+
+
+_declared_topics: weakref.WeakKeyDictionary[Any, _ProgramTopics] = weakref.WeakKeyDictionary()
+
+
+def _named(who: tuple[str, str]) -> str:
+    return f"{who[0]} {who[1]!r}"
+
+
+def _claim_topics(resource: pulumi.Resource, who: tuple[str, str], key: tuple[Any, ...],
+                  topics: Iterable[str], exclusive: bool) -> None:
+    topics = [t for t in topics if isinstance(t, str)]
+    pg = f"permission group {key[1]}" if isinstance(key[1], str) else "one permission group"
+    root = pulumi.runtime.get_root_resource()
+    found: list[tuple[tuple[Any, ...], str]] = []
+    with _members_lock:
+        program = (_declared_topics.setdefault(root, _ProgramTopics()) if root is not None
+                   else _ProgramTopics())
+        table = program.groups.setdefault(key, _GroupTopics())
+        for topic in topics:
+            for other in sorted(table.owners.get(topic, set()) - {who}):
+                found.append(((frozenset((who, other)), topic), (
+                    f"{_named(other)} and {_named(who)} both declare topic {topic} of "
+                    f"{pg}: each overwrites the other's permission on every "
+                    "`pulumi up`. Declare each topic in one resource.")))
+            table.owners.setdefault(topic, set()).add(who)
+        if exclusive:
+            table.exclusive[who] = set(topics)
+        for owner, listed in table.exclusive.items():
+            for topic, others in table.owners.items():
+                for other in sorted(others - {owner}):
+                    if topic not in listed and who in (owner, other):
+                        found.append(((owner, other, topic), (
+                            f"{_named(owner)} is exclusive: it removes the permission of every "
+                            f"topic of {pg} it does not list, and "
+                            f"{_named(other)} declares topic {topic} there. List the topic in "
+                            f"{_named(owner)} or drop exclusive.")))
+        new = [(mark, text) for mark, text in found if mark not in program.warned]
+        program.warned.update(mark for mark, _ in new)
+    for _mark, text in new:
+        pulumi.log.warn(text, resource=resource)
+
+
+def claim_topics(resource: pulumi.Resource, kind: str, resource_name: str, group_id: Any,
+                 permission_group_id: Any, topics: Any, exclusive: Any = False) -> None:
+    """Warn when another TopicPermission(s) of this program declares one of ``topics`` (a list
+    or mapping of topic IDs, or an Output of one) for the same permission group, or when an
+    exclusive TopicPermissions of that group does not list one. Known values are compared now;
+    Outputs once they resolve."""
+    who = (kind, resource_name)
+    flag = exclusive is True
+    if topics is None:
+        return
+    key = (_group_key(group_id), _group_key(permission_group_id))
+    if is_plain(topics):
+        listed = [topics] if isinstance(topics, str) else list(topics)
+        _claim_topics(resource, who, key, listed, flag)
+        if is_plain(group_id) and is_plain(permission_group_id):
+            return
+
+    def resolved(values: list[Any]) -> None:
+        group, pg, declared = values
+        listed = [declared] if isinstance(declared, str) else list(declared or [])
+        _claim_topics(resource, who, (group, pg), listed, flag)
+
+    pulumi.Output.all(group_id, permission_group_id, topics).apply(resolved)

@@ -5,6 +5,13 @@ API: add/delete_permission_group_member and get_permission_group_member_list
 Manages exactly the listed accounts: members added by others are never touched, and a refresh
 reports only which listed accounts are missing. Calls are batched 100 accounts each; an update
 sends only the difference (``members`` is compared as a set, so reordering changes nothing).
+
+With ``exclusive=True`` the resource owns the group's whole member list: create and every
+update read it and remove the accounts not listed (and add back listed ones removed outside
+Pulumi), and a refresh reports every member, so extra ones show as drift. State written before
+``exclusive`` existed has no such key and reads as False: the default, with today's behaviour
+and no diff.
+
 With ``adopt_existing`` a create reads the current members first and adds only the missing
 ones, so adopting a list the server already holds writes nothing.
 """
@@ -34,6 +41,7 @@ class PermissionGroupMembersInputs(BaseModel):
     group_id: Annotated[str, Replace(v.group_id)]
     permission_group_id: Annotated[str, Replace(v.permission_group_ref)]
     members: Annotated[list[str], Update(v.members)]
+    exclusive: Annotated[bool, Update(v.flag)] = False
     adopt_existing: Annotated[bool, StateOnly(v.flag)] = False
 
 
@@ -150,8 +158,21 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         return ChatClientError(f"{exc}. Not undone: {'; '.join(left)}. Run `pulumi refresh` "
                                "and `pulumi up` to settle them")
 
+    def _exclusive_change(self, a: PermissionGroupMembersInputs, action: str) -> None:
+        """Make the member list exactly ``a.members``: remove the others, then add what is
+        missing (accounts another resource of this deployment holds are left alone)."""
+        present = self._present(a.group_id, a.permission_group_id, action) or []
+        listed = set(a.members)
+        extra = self._unheld(a, [m for m in present if m not in listed])
+        found = set(present)
+        self._change(a, [m for m in a.members if m not in found], extra, action)
+
     def create(self, props: dict[str, Any]) -> CreateResult:
         a = self.args(props)
+        if a.exclusive:
+            # Reads the list anyway: adds only the missing, removes the unlisted.
+            self._exclusive_change(a, "create")
+            return CreateResult(self.resource_id(a), a.model_dump())
         missing = list(a.members)
         if a.adopt_existing:
             # Adding an account that is already a member changes nothing but costs a write
@@ -174,8 +195,10 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
         return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}
 
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
-        """On refresh, the listed accounts still present; read by ID, every member."""
+        """On refresh, the listed accounts still present (with ``exclusive``, every member);
+        read by ID, every member."""
         group_id, pg_id = values["group_id"], values["permission_group_id"]
+        exclusive = bool(values.get("exclusive")) and not by_id
         present = self._present(group_id, pg_id, "read")
         if present is None:
             return None
@@ -183,11 +206,13 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
             kept = present
         else:
             found = set(present)
-            kept = [m for m in values.get("members") or [] if m in found]
+            listed = [m for m in values.get("members") or [] if m in found]
+            kept = listed + [m for m in present if m not in set(listed)] if exclusive \
+                else listed
             if not kept:
                 return None
         return {"group_id": group_id, "permission_group_id": pg_id, "members": kept,
-                "adopt_existing": bool(values.get("adopt_existing"))}
+                "exclusive": exclusive, "adopt_existing": bool(values.get("adopt_existing"))}
 
     def _present(self, group_id: str, pg_id: str, action: str) -> list[str] | None:
         """Every member of the permission group, or None when it (or its community) is gone."""
@@ -198,6 +223,9 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         old, new = self.args(olds), self.args(news)
+        if new.exclusive:
+            self._exclusive_change(new, "update")
+            return UpdateResult(new.model_dump())
         before = set(old.members)
         after = set(new.members)
         self._change(new, [m for m in new.members if m not in before],
@@ -216,11 +244,13 @@ class PermissionGroupMembersArgs:
     group_id: pulumi.Input[str]
     permission_group_id: pulumi.Input[str]
     members: pulumi.Input[list[pulumi.Input[str]]]
+    exclusive: pulumi.Input[bool] = False
     adopt_existing: pulumi.Input[bool] = False
 
 
 class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGroupMembers"):
-    """Exactly the listed accounts as members of a permission group (others are left alone).
+    """Exactly the listed accounts as members of a permission group: others are left alone,
+    or, with ``exclusive=True``, removed.
 
     ``adopt_existing=True`` reads the current members on create and adds only the missing ones.
     """
@@ -228,23 +258,25 @@ class PermissionGroupMembers(Resource, module="tencentchat", name="PermissionGro
     group_id: pulumi.Output[str]
     permission_group_id: pulumi.Output[str]
     members: pulumi.Output[list[str]]
+    exclusive: pulumi.Output[bool]
     adopt_existing: pulumi.Output[bool]
 
     def __init__(self, resource_name: str, args: PermissionGroupMembersArgs | None = None, *,
                  group_id: pulumi.Input[str] | None = None,
                  permission_group_id: pulumi.Input[str] | None = None,
                  members: pulumi.Input[list[pulumi.Input[str]]] | None = None,
+                 exclusive: pulumi.Input[bool] = False,
                  adopt_existing: pulumi.Input[bool] = False,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         def claimed(props: dict[str, Any]) -> dict[str, Any]:
             props["members"] = claim_members(resource_name, props["group_id"],
-                                             props["permission_group_id"], props["members"])
+                                             props["permission_group_id"], props["members"],
+                                             exclusive=props.get("exclusive") is True)
             return props
 
         construct(self, PermissionGroupMembersProvider(), resource_name, args, dict(
             group_id=group_id, permission_group_id=permission_group_id, members=members,
-            adopt_existing=adopt_existing), opts,
-            adjust=claimed)
+            exclusive=exclusive, adopt_existing=adopt_existing), opts, adjust=claimed)
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],

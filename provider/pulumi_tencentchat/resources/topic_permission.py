@@ -22,7 +22,7 @@ from ..permissions import TopicPermissionBit, describe_bits, normalize_permissio
 from . import _claims, _listings
 from ._base import BaseProvider
 from ._fields import Replace, StateOnly, Update, permission_names
-from ._program import construct, read_existing, warn_undefined_bits
+from ._program import claim_topics, construct, read_existing, warn_undefined_bits
 
 # Per-item codes meaning "there is no such topic permission": none was set, or the topic itself
 # is gone (unverified: a destroyed topic is reported like a missing group, 10010).
@@ -256,6 +256,8 @@ class TopicPermission(Resource, module="tencentchat", name="TopicPermission"):
             group_id=group_id, permission_group_id=permission_group_id, topic_id=topic_id,
             permission=permission, adopt_existing=adopt_existing), opts)
         warn_undefined_bits(self, props.get("permission"), TopicPermissionBit, "topics")
+        claim_topics(self, "TopicPermission", resource_name, props.get("group_id"),
+                     props.get("permission_group_id"), props.get("topic_id"))
 
     @classmethod
     def get(cls, resource_name: str, id: pulumi.Input[str],

@@ -1,0 +1,250 @@
+"""Matrix: the same topic permissions as one resource each and as one resource per group.
+
+``groups`` permission groups x ``topics`` topics (10 x 20 = 200 topic permissions) declared as
+200 ``TopicPermission`` resources (form ``objects``) and as 10 ``TopicPermissions`` resources
+(form ``mapping``). Each form runs four phases, each one engine operation with a fresh plugin
+(spawned, configured and warmed up before the clock, as in ``lifecycle``), every resource's
+engine calls 4 at a time through the real plugin over gRPC, against an emulator answering
+every API request after L ms:
+
+* create:  Check -> Create
+* update:  Check -> Diff -> Update, one more bit granted in every topic permission
+* refresh: Read -> Diff
+* delete:  Delete
+
+The permission groups, topics and community exist before (made directly, not timed). Each
+form starts from the same empty matrix. The bound of a phase is what its REST calls cost at
+best: ``max(ceil(calls / 4) * L, calls / R)``, calls made 4 at a time each taking L, or the
+provider's rate R if that is slower. ``host_floor`` is the mapping form's shape (``groups``
+Check+Create pairs, 4 at a time) on a trivial provider that sleeps L: what the plugin host
+alone costs over that bound.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from google.protobuf import struct_pb2
+
+from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
+from tests.support.plugin import encode_properties, urn_name
+
+from ._common import (
+    ENGINE_CONCURRENCY,
+    Options,
+    configure,
+    declare,
+    medians,
+    run_graph,
+    stack_config,
+    start_emulator,
+    start_plugin,
+    table,
+)
+from .lifecycle import PHASES, State, Wire, host_floor_s
+
+GROUP_ID = "@TGS#_matrix"
+WARMUP_GROUP_ID = "@TGS#_warmup"
+FORMS = ("objects", "mapping")
+#: The targets: the mapping form makes at least this many times fewer calls, and is at least
+#: this many times faster, in create, update and delete; every phase of it within this much of
+#: its bound.
+CALL_RATIO_TARGET = 10.0
+SPEEDUP_TARGET = 5.0
+BOUND_RATIO_TARGET = 1.2
+
+
+@dataclass(frozen=True)
+class Matrix:
+    groups: int
+    topics: int
+
+    def pg(self, i: int) -> str:
+        return f"@PMG#_m{i:02d}"
+
+    def topic(self, k: int) -> str:
+        return f"{GROUP_ID}@TOPIC#_t{k:03d}"
+
+    @property
+    def cells(self) -> int:
+        return self.groups * self.topics
+
+
+def program(matrix: Matrix, form: str, version: int) -> Callable[[], None]:
+    """Version 0 grants SendTopicMessage everywhere; version 1 adds GetTopicHistoryMessage."""
+    from pulumi_tencentchat import TopicPermission, TopicPermissionBit, TopicPermissions
+
+    T = TopicPermissionBit
+    bits = [T.SendTopicMessage, T.SendTopicMessage | T.GetTopicHistoryMessage][version]
+
+    def run() -> None:
+        for i in range(matrix.groups):
+            if form == "mapping":
+                TopicPermissions(f"tps{i:02d}", group_id=GROUP_ID,
+                                 permission_group_id=matrix.pg(i),
+                                 permissions={matrix.topic(k): bits
+                                              for k in range(matrix.topics)})
+                continue
+            for k in range(matrix.topics):
+                TopicPermission(f"tp{i:02d}-{k:03d}", group_id=GROUP_ID,
+                                permission_group_id=matrix.pg(i), topic_id=matrix.topic(k),
+                                permission=bits)
+
+    return run
+
+
+def _setup(emulator: EmulatorProcess, matrix: Matrix) -> None:
+    from pulumi_tencentchat.client import TencentChatClient
+
+    with TencentChatClient(DEV_SDKAPPID, secret_key=DEV_SECRET_KEY, endpoint=emulator.url,
+                           requests_per_second=200) as raw:
+        raw.create_group(name="Matrix", group_id=GROUP_ID, support_topic=True)
+        for k in range(matrix.topics):
+            raw.create_topic(GROUP_ID, f"t{k:03d}", topic_id=matrix.topic(k))
+        for i in range(matrix.groups):
+            raw.create_permission_group(GROUP_ID, f"Group {i}", permission_group_id=matrix.pg(i))
+
+
+def bound_s(calls: int, latency_ms: float, rate: float) -> float:
+    """max(ceil(calls/4)*L, calls/R)."""
+    return max(math.ceil(calls / ENGINE_CONCURRENCY) * latency_ms / 1000, calls / rate)
+
+
+def _warm_up(wire: Wire, urn: str, inputs: struct_pb2.Struct, read_id: str,
+             read_props: struct_pb2.Struct) -> None:
+    """A fresh plugin's first-use costs, paid before the clock: the host loads the provider
+    (a Check), and 4 concurrent Reads in a community that does not exist (4 uncounted REST
+    calls) build the client and fill the host's 4 threads and the connection pool. A phase of
+    10 operations runs in 3 rounds: a first-use cost in one of them would weigh as much as a
+    tenth of the phase."""
+    from pulumi.runtime.proto import provider_pb2
+
+    checked = wire.call("Check", provider_pb2.CheckRequest(
+        **wire.names(urn), olds=struct_pb2.Struct(), news=inputs))
+    if checked.failures:
+        raise RuntimeError(f"warm-up check failed: {list(checked.failures)}")
+
+    def read() -> None:
+        found = wire.call("Read", provider_pb2.ReadRequest(
+            id=read_id, **wire.names(urn), properties=read_props, inputs=read_props))
+        if found.id:
+            raise RuntimeError("warm-up read found what cannot exist")
+
+    run_graph([(n, read, []) for n in range(ENGINE_CONCURRENCY)], workers=ENGINE_CONCURRENCY)
+
+
+def _run_form(form: str, matrix: Matrix, emulator: EmulatorProcess, config: dict[str, str],
+              opts: Options) -> dict[str, float]:
+    declared = {v: {urn_name(d.urn): d for d in declare(program(matrix, form, v))}
+                for v in (0, 1)}
+    urns = {name: d.urn for name, d in declared[0].items()}
+    wanted = {"create": {n: encode_properties(d.inputs) for n, d in declared[0].items()},
+              "update": {n: encode_properties(d.inputs) for n, d in declared[1].items()}}
+    first = next(iter(declared[0].values()))
+    if form == "mapping":
+        read_id = f"{WARMUP_GROUP_ID}/{matrix.pg(0)}/topic-permissions"
+    else:
+        read_id = f"{matrix.pg(0)}/{WARMUP_GROUP_ID}@TOPIC#_t000"
+    read_props = encode_properties({**first.inputs, "group_id": WARMUP_GROUP_ID})
+
+    emulator.reset()
+    _setup(emulator, matrix)
+    emulator.set_faults(latency_ms=opts.latency_ms)
+    states: dict[str, State] = {}
+    figures: dict[str, float] = {}
+    for phase in PHASES:
+        plugin = start_plugin()
+        try:
+            configure(plugin, config)
+            wire = Wire(plugin)
+            _warm_up(wire, first.urn, wanted["create"][urn_name(first.urn)], read_id,
+                     read_props)
+            step, goal = wire.step, wanted.get(phase, {})
+            tasks = [(name, (lambda n=name, p=phase, w=goal, s=step: s(p, n, states, w, urns)),
+                      []) for name in urns]
+            before = emulator.stats()
+            started = time.perf_counter()
+            run_graph(tasks, workers=ENGINE_CONCURRENCY)
+            wall = time.perf_counter() - started
+            after = emulator.stats()
+        finally:
+            plugin.stop()
+        calls = int(after["total"] - before["total"])
+        bound = bound_s(calls, opts.latency_ms, opts.rate)
+        figures.update({f"{form}_{phase}_s": wall, f"{form}_{phase}_calls": float(calls),
+                        f"{form}_{phase}_bound_s": bound,
+                        f"{form}_{phase}_ratio": wall / bound if bound else float("nan")})
+    return figures
+
+
+def run(opts: Options) -> dict[str, object]:
+    """Both forms ``opts.runs`` times; print the table and return the summary fields."""
+    matrix = Matrix(opts.matrix_groups, opts.matrix_topics)
+    print(f"matrix: {matrix.groups} permission groups x {matrix.topics} topics = "
+          f"{matrix.cells} topic permissions, as {matrix.cells} TopicPermission (objects) and "
+          f"as {matrix.groups} TopicPermissions (mapping); latency {opts.latency_ms:g} ms, "
+          f"requestsPerSecond {opts.rate:g}, {ENGINE_CONCURRENCY} concurrent gRPC calls, "
+          f"{opts.runs} run(s)", flush=True)
+    emulator = start_emulator(opts.latency_ms)
+    per_run: list[dict[str, float]] = []
+    try:
+        config = stack_config(emulator.url, opts.rate)
+        for number in range(1, opts.runs + 1):
+            floor = host_floor_s(matrix.groups, opts.latency_ms)
+            figures: dict[str, float] = {
+                "host_floor_s": floor,
+                "host_floor_ratio": floor / bound_s(matrix.groups, opts.latency_ms, opts.rate)}
+            for form in FORMS:
+                figures.update(_run_form(form, matrix, emulator, config, opts))
+            per_run.append(figures)
+            print(f"  run {number}: " + ", ".join(
+                f"{p} {figures[f'objects_{p}_s']:.2f}s/{figures[f'mapping_{p}_s']:.3f}s"
+                for p in PHASES), flush=True)
+    finally:
+        emulator.stop()
+
+    m = medians(per_run)
+    fields: dict[str, object] = {"groups": matrix.groups, "topics": matrix.topics,
+                                 "latency_ms": opts.latency_ms, "rate": opts.rate,
+                                 "runs": opts.runs, "host_floor_s": m["host_floor_s"],
+                                 "host_floor_ratio": m["host_floor_ratio"]}
+    rows = []
+    for phase in PHASES:
+        for form in FORMS:
+            key = f"{form}_{phase}"
+            rows.append([phase, form, m[f"{key}_s"], m[f"{key}_calls"], m[f"{key}_bound_s"],
+                         m[f"{key}_ratio"]])
+            for suffix in ("s", "calls", "bound_s", "ratio"):
+                fields[f"{key}_{suffix}"] = m[f"{key}_{suffix}"]
+        calls = m[f"mapping_{phase}_calls"]
+        fields[f"{phase}_call_ratio"] = m[f"objects_{phase}_calls"] / calls if calls else 0.0
+        fields[f"{phase}_speedup"] = m[f"objects_{phase}_s"] / m[f"mapping_{phase}_s"]
+    print()
+    print(table(["phase", "form", "wall s", "REST calls", "bound s", "wall/bound"], rows))
+    print()
+    print(table(["phase", "calls objects/mapping", "speed-up"],
+                [[p, fields[f"{p}_call_ratio"], fields[f"{p}_speedup"]] for p in PHASES]))
+    print()
+    print(f"bound = max(ceil(calls/{ENGINE_CONCURRENCY}) * L, calls / R) with L = "
+          f"{opts.latency_ms:g} ms, R = {opts.rate:g}/s: the phase's REST calls made "
+          f"{ENGINE_CONCURRENCY} at a time (the engine's plugin host serves 4 calls at once), "
+          "each taking L, or the provider's request rate if that is slower. Targets (mapping "
+          f"form): create, update and delete >= {CALL_RATIO_TARGET:g}x fewer calls and "
+          f">= {SPEEDUP_TARGET:g}x faster; refresh one call per group and no more calls than "
+          f"the objects form; every phase within {BOUND_RATIO_TARGET:g}x of its bound. "
+          "Figures are medians over runs.")
+    print(f"host floor: {matrix.groups} Check+Create pairs on a trivial provider sleeping L "
+          f"instead of a REST call (same host, driver, concurrency): {m['host_floor_s']:.3f} s, "
+          f"{m['host_floor_ratio']:.3f} x the bound of {matrix.groups} calls: the part of the "
+          "mapping form's ratio that no provider can remove on this machine.")
+    met = all(fields[f"{p}_call_ratio"] >= CALL_RATIO_TARGET   # type: ignore[operator]
+              and fields[f"{p}_speedup"] >= SPEEDUP_TARGET  # type: ignore[operator]
+              for p in ("create", "update", "delete"))
+    met = met and m["mapping_refresh_calls"] == matrix.groups and (
+        m["mapping_refresh_calls"] <= m["objects_refresh_calls"])
+    met = met and all(m[f"mapping_{p}_ratio"] <= BOUND_RATIO_TARGET for p in PHASES)
+    fields["targets_met"] = 1 if met else 0
+    return fields
