@@ -7,11 +7,8 @@ plugin exactly as those tests (and the engine) do.
 
 from __future__ import annotations
 
-import gc
 import os
-import pickle
 import statistics
-import sys
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
@@ -21,7 +18,7 @@ from typing import Any
 
 from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, EmulatorProcess
 from tests.support.plugin import DEFAULT_PROJECT, DEFAULT_STACK, PluginProcess
-from tests.support.program import run_program
+from tests.support.program import collect_mock_loops, restore_pickler, run_program
 
 #: The engine's plugin host serves every resource call from 4 threads.
 ENGINE_CONCURRENCY = 4
@@ -101,8 +98,8 @@ def declare(program: Callable[[], Any]) -> list[Declared]:
     try:
         registered = run_program(program, project=DEFAULT_PROJECT, stack=DEFAULT_STACK)
     finally:
-        _undo_sdk_pickler_patch()
-    _collect_mock_loops()
+        restore_pickler()
+    collect_mock_loops()
     return [Declared(r.urn, r.type, r.plain_inputs()) for r in registered]
 
 
@@ -139,44 +136,6 @@ def round_trip_ms(emulator: EmulatorProcess, samples: int = 20) -> float:
     finally:
         conn.close()
     return median(times[1:])
-
-
-# The pure-Python pickler's methods before the SDK patches them (see _undo_sdk_pickler_patch).
-_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-_SAVE_DICT = pickle._Pickler.save_dict  # type: ignore[attr-defined]
-
-
-def _undo_sdk_pickler_patch() -> None:
-    """Put back the pickler methods the SDK's ``serialize_provider`` leaves patched.
-
-    Every dynamic resource constructed wraps ``pickle._Pickler._batch_setitems`` in one more
-    sorting wrapper, never undone; after ~1000 resources in one process, pickling a provider
-    that has instance state (the trivial provider here) exceeds the recursion limit. This
-    package's providers are stateless, so their blobs never reach that code.
-    """
-    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
-    pickle._Pickler.save_dict = _SAVE_DICT  # type: ignore[attr-defined]
-
-
-def _collect_mock_loops() -> None:
-    """Collect the event loops the SDK's mock monitor leaves unclosed in its worker threads.
-
-    When the collector frees such a loop after its self-pipe socket, ``BaseEventLoop.__del__``
-    fails on the closed socket and prints a harmless traceback (at exit if not earlier). Collect
-    now and drop exactly that report; anything else still reaches the usual hook.
-    """
-    previous = sys.unraisablehook
-
-    def hook(report: Any) -> None:
-        if not (isinstance(report.exc_value, ValueError)
-                and getattr(report.object, "__qualname__", "") == "BaseEventLoop.__del__"):
-            previous(report)
-
-    sys.unraisablehook = hook
-    try:
-        gc.collect()
-    finally:
-        sys.unraisablehook = previous
 
 
 # -- a dependency-aware worker pool, like the engine's step executor ------------------------

@@ -113,11 +113,13 @@ def test_declare_undoes_the_sdks_leaked_pickler_patch() -> None:
     import pickle
 
     from benchmarks import _common
+    from tests.support import program
     from tests.support.trivial_provider import Trivial
 
     resources = _common.declare(lambda: [Trivial(f"t{i}", {"name": "t"}) for i in range(3)])
     assert len(resources) == 3
-    assert pickle._Pickler._batch_setitems is _common._BATCH_SETITEMS  # type: ignore[attr-defined]
+    original = program._PICKLER["_batch_setitems"]
+    assert pickle._Pickler._batch_setitems is original  # type: ignore[attr-defined]
 
 
 def test_export_reads_the_community_in_the_documented_number_of_calls(

@@ -15,9 +15,6 @@ the real plugin:
 from __future__ import annotations
 
 import ast
-import gc
-import pickle
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -30,6 +27,7 @@ from pulumi_tencentchat.snapshot import read_community
 
 from tests.support.emulator import DEV_SDKAPPID, DEV_SECRET_KEY, Calls, EmulatorProcess
 from tests.support.engine import Stack
+from tests.support.program import collect_mock_loops, restore_pickler
 
 from .conftest import CLEAN_ENV, RATE, SECRET_CONFIG_KEYS, stack_config
 
@@ -196,40 +194,10 @@ def permissions_in(tree: ast.Module) -> list[tuple[str, str, Any]]:
     return found
 
 
-# The pure-Python pickler's methods before the SDK wraps them once more for every dynamic
-# resource constructed (never undone): hundreds of program runs in this one process would
-# leave later tests a pickler nested deeper than the recursion limit.
-_PICKLER = {name: getattr(pickle._Pickler, name)  # type: ignore[attr-defined]
-            for name in ("_batch_setitems", "save_dict")}
-
-
-def restore_pickler() -> None:
-    for name, method in _PICKLER.items():
-        setattr(pickle._Pickler, name, method)  # type: ignore[attr-defined]
-
-
 @pytest.fixture(autouse=True, scope="module")
 def unwrapped_pickler() -> Iterator[None]:
     yield
     restore_pickler()
-
-
-def collect_mock_loops() -> None:
-    """Collect the event loops the SDK's mock monitor leaves unclosed in its worker threads
-    (many program runs in one test), dropping only the harmless report their ``__del__`` makes
-    on an already closed self-pipe (see benchmarks/_common.py)."""
-    previous = sys.unraisablehook
-
-    def hook(report: Any) -> None:
-        if not (isinstance(report.exc_value, ValueError)
-                and getattr(report.object, "__qualname__", "") == "BaseEventLoop.__del__"):
-            previous(report)
-
-    sys.unraisablehook = hook
-    try:
-        gc.collect()
-    finally:
-        sys.unraisablehook = previous
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
+import pickle
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -181,3 +184,43 @@ def run_program(
         raise outcome["error"]
     recorder.registered.result = outcome.get("result")
     return recorder.registered
+
+
+# -- leftovers of many program runs in one process ------------------------------------------
+
+# The pure-Python pickler's methods before the SDK first wraps them (see restore_pickler).
+_PICKLER = {name: getattr(pickle._Pickler, name)  # type: ignore[attr-defined]
+            for name in ("_batch_setitems", "save_dict")}
+
+
+def restore_pickler() -> None:
+    """Put back the pickler methods the SDK's ``serialize_provider`` leaves patched.
+
+    Every dynamic resource constructed wraps ``pickle._Pickler._batch_setitems`` in one more
+    sorting wrapper, never undone; after ~1000 resources in one process, pickling a provider
+    that has instance state exceeds the recursion limit. This package's providers are
+    stateless, so their blobs never reach that code; the trivial test provider's do.
+    """
+    for name, method in _PICKLER.items():
+        setattr(pickle._Pickler, name, method)  # type: ignore[attr-defined]
+
+
+def collect_mock_loops() -> None:
+    """Collect the event loops the SDK's mock monitor leaves unclosed in its worker threads.
+
+    When the collector frees such a loop after its self-pipe socket, ``BaseEventLoop.__del__``
+    fails on the closed socket and prints a harmless traceback (at exit if not earlier). Collect
+    now and drop exactly that report; anything else still reaches the usual hook.
+    """
+    previous = sys.unraisablehook
+
+    def hook(report: Any) -> None:
+        if not (isinstance(report.exc_value, ValueError)
+                and getattr(report.object, "__qualname__", "") == "BaseEventLoop.__del__"):
+            previous(report)
+
+    sys.unraisablehook = hook
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous

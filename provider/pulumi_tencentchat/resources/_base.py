@@ -336,3 +336,17 @@ class BaseProvider(ResourceProvider, Generic[A]):
         from ..errors import error_for
 
         return error_for(code, info, f"{self.item_noun} item")
+
+
+def topic_in_its_community(_provider: Any, known: dict[str, Any]) -> list[tuple[str, str]]:
+    """``cross_check`` of a resource naming one topic: ``topic_id`` must be a topic of
+    ``group_id`` (a topic ID starts with its community's ID), caught before any call."""
+    from .. import validation as v
+
+    topic, group = known.get("topic_id"), known.get("group_id")
+    if topic and group:
+        try:
+            v.topic_in_group(topic, group)
+        except ValueError as exc:
+            return [("topic_id", str(exc))]
+    return []

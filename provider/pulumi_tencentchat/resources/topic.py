@@ -21,7 +21,7 @@ from .. import validation as v
 from ..codes import GROUP_NOT_FOUND, ID_IN_USE
 from ..naming import auto_topic_id, is_auto_topic_id
 from . import _claims
-from ._base import BaseProvider, code_of
+from ._base import BaseProvider, code_of, topic_in_its_community
 from ._fields import STORED, Replace, StateOnly, Update
 from ._program import construct, read_existing, resolve_now_or_later
 
@@ -61,14 +61,7 @@ class TopicProvider(BaseProvider[TopicInputs]):
     program_filled = ("topic_id",)
     id_format = "'<topic_id>', e.g. '@TGS#_dev@TOPIC#_general'"
 
-    def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
-        topic, group = known.get("topic_id"), known.get("group_id")
-        if topic and group:
-            try:
-                v.topic_in_group(topic, group)
-            except ValueError as exc:
-                return [("topic_id", str(exc))]
-        return []
+    cross_check = topic_in_its_community
 
     @staticmethod
     def ident(a: TopicInputs) -> str:

@@ -20,7 +20,7 @@ from ..codes import GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND, TOPIC_PERMISSIO
 from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, describe_bits, normalize_permission, to_state
 from . import _claims, _listings
-from ._base import BaseProvider
+from ._base import BaseProvider, topic_in_its_community
 from ._fields import Replace, StateOnly, Update, permission_names
 from ._program import claim_topics, construct, read_existing, warn_undefined_bits
 
@@ -56,14 +56,7 @@ class TopicPermissionProvider(BaseProvider[TopicPermissionInputs]):
     def to_state(self, name: str, value: Any) -> Any:
         return to_state(value) if name == "permission" else value
 
-    def cross_check(self, known: dict[str, Any]) -> list[tuple[str, str]]:
-        topic, group = known.get("topic_id"), known.get("group_id")
-        if topic and group:
-            try:
-                v.topic_in_group(topic, group)
-            except ValueError as exc:
-                return [("topic_id", str(exc))]
-        return []
+    cross_check = topic_in_its_community
 
     @staticmethod
     def ident(a: TopicPermissionInputs) -> str:
