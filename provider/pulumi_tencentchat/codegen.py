@@ -154,8 +154,11 @@ class _Program:
         self.lines: list[str] = []
         self.used: set[str] = set()
         topics, groups = [], []
+        #: Per community, the topic IDs its topic list shows.
+        self.listed = {c.group_id: frozenset(t.topic_id for t in c.topics)
+                       for c in self.communities}
         for c in self.communities:
-            listed = {t.topic_id for t in c.topics}
+            listed = self.listed[c.group_id]
             topics += [(("topic", c.group_id, t.topic_id), "topic", t.topic_name)
                        for t in c.topics]
             topics += [(("topic", c.group_id, tid), "topic", "")  # granted, not listed
@@ -264,7 +267,7 @@ class _Program:
     def _topic_ref(self, c: CommunitySnapshot, topic_id: str) -> tuple[str, str | None]:
         """The expression naming a topic (its variable's ``topic_id``, or the literal ID of a
         topic the community's topic list does not show) and, for the latter, a note."""
-        if topic_id in {t.topic_id for t in c.topics}:
+        if topic_id in self.listed[c.group_id]:
             return f"{self.name('topic', c.group_id, topic_id)}.topic_id", None
         return src.string(topic_id), "A topic the community's topic list does not show."
 

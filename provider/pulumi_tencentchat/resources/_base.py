@@ -160,6 +160,7 @@ class BaseProvider(ResourceProvider, Generic[A]):
     # -- check -----------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         values: dict[str, Any] = {}
+        typed: dict[str, Any] = {}  # values that passed their rule, before to_state
         failures: list[CheckFailure] = []
         for name, info in self.Inputs.model_fields.items():
             raw = news.get(name)
@@ -174,13 +175,14 @@ class BaseProvider(ResourceProvider, Generic[A]):
                     continue
                 raw = info.get_default(call_default_factory=True)
             try:
-                values[name] = self.to_state(name, field_rule(self.Inputs, name)(raw))
+                typed[name] = field_rule(self.Inputs, name)(raw)
+                values[name] = self.to_state(name, typed[name])
             except (ValueError, TypeError) as exc:
                 failures.append(CheckFailure(name, f"{name} {exc}"))
         known = {k: v for k, v in values.items() if not holds_unknown(v)}
         for name, reason in self.cross_check(known):
             failures.append(CheckFailure(name, f"{name} {reason}"))
-        values.update(self.derive(values))
+        values.update(self.derive(values, typed))
         if not failures:
             self._note_identities(olds, values)
         return CheckResult(values, failures)
@@ -203,9 +205,11 @@ class BaseProvider(ResourceProvider, Generic[A]):
         fields = {k: props.get(k) for k in self.Inputs.model_fields if props.get(k) is not None}
         return self.Inputs.model_validate(fields, context=STORED)  # type: ignore[return-value]
 
-    def derive(self, props: dict[str, Any]) -> dict[str, Any]:
+    def derive(self, props: dict[str, Any],
+               typed: dict[str, Any] | None = None) -> dict[str, Any]:
         """The derived values of a property bag (checked inputs or outputs): unknown while
-        their source is; left out when the source is absent (e.g. failed its rule)."""
+        their source is; left out when the source is absent (e.g. failed its rule). ``typed``
+        holds sources that already passed their rule (check's), so it does not run twice."""
         found: dict[str, Any] = {}
         for name, spec in self.derived.items():
             value = props.get(spec.source)
@@ -213,6 +217,9 @@ class BaseProvider(ResourceProvider, Generic[A]):
                 continue
             if holds_unknown(value):
                 found[name] = rpc.UNKNOWN
+                continue
+            if typed is not None and spec.source in typed:
+                found[name] = spec.of(typed[spec.source])
                 continue
             try:
                 found[name] = spec.of(field_rule(self.Inputs, spec.source)(value))

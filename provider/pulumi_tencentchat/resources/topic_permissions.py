@@ -43,8 +43,10 @@ def _permission(value: object) -> int:
     return normalize_permission(value, TopicPermissionBit)
 
 
-def _entry_problems(entries: Mapping[Any, Any]) -> list[str]:
-    """What is wrong with the known keys and values of ``entries`` (unknown ones skipped)."""
+def _entries(entries: Mapping[Any, Any]) -> tuple[dict[str, int], list[str]]:
+    """The known entries of ``entries`` that pass their rules (permissions as ints), and what
+    is wrong with the others (unknown keys and values are skipped)."""
+    passed: dict[str, int] = {}
     problems = []
     for topic, bits in entries.items():
         if is_unknown(topic) or not is_plain(topic):
@@ -56,10 +58,15 @@ def _entry_problems(entries: Mapping[Any, Any]) -> list[str]:
             continue
         if not is_unknown(bits) and is_plain(bits):
             try:
-                _permission(bits)
+                passed[topic] = _permission(bits)
             except ValueError as exc:
                 problems.append(f"entry {topic}: permission {exc}")
-    return problems
+    return passed, problems
+
+
+def _entry_problems(entries: Mapping[Any, Any]) -> list[str]:
+    """What is wrong with the known keys and values of ``entries`` (unknown ones skipped)."""
+    return _entries(entries)[1]
 
 
 def _problems_text(problems: list[str]) -> str:
@@ -88,10 +95,11 @@ def permissions_rule(value: object) -> dict[str, int]:
     size = _size_problem(len(value))
     if size:
         raise ValueError(size)
-    problems = _entry_problems(value)
+    passed, problems = _entries(value)
     if problems:
         raise ValueError(_problems_text(problems))
-    return {topic: _permission(bits) for topic, bits in value.items()}
+    return {topic: passed[topic] if topic in passed else _permission(bits)
+            for topic, bits in value.items()}
 
 
 class _Permissions(Update):
