@@ -30,6 +30,19 @@ def fast_policy(**overrides: Any) -> RetryPolicy:
 
 
 @pytest.fixture
+def client(emulator) -> TencentChatClient:
+    """A client of the session's emulator as its admin, with quick retries."""
+    return TencentChatClient(
+        emulator.sdkappid,
+        identifier=emulator.admin,
+        secret_key=emulator.secret_key,
+        endpoint=emulator.url,
+        retry_policy=fast_policy(),
+        limiter=TokenBucket(150),
+    )
+
+
+@pytest.fixture
 def scripted() -> Iterator[Callable[..., ScriptedServer]]:
     servers: list[ScriptedServer] = []
 

@@ -15,9 +15,11 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from ._loopback import LoopbackServer
 
 
 @dataclass
@@ -178,7 +180,7 @@ def gzipped(doc: Any) -> bytes:
 
 
 @dataclass
-class HostileServer:
+class HostileServer(LoopbackServer):
     """Answers each request with the next scripted action; after the script, ``default``.
 
     ``host`` may be another loopback address (127.0.0.2) to stand for another machine.
@@ -190,8 +192,6 @@ class HostileServer:
     requests: list[Request] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -229,29 +229,7 @@ class HostileServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer((self.host, 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self._httpd.server_port}"
-
-    @property
-    def count(self) -> int:
-        with self._lock:
-            return len(self.requests)
-
-    def start(self) -> HostileServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._listen(Handler)
 
 
 def other_loopback_host() -> str:

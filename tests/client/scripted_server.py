@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from ._loopback import LoopbackServer
 
 OK: dict[str, Any] = {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}
 
@@ -50,7 +51,7 @@ class Request:
 
 
 @dataclass
-class ScriptedServer:
+class ScriptedServer(LoopbackServer):
     """Answers each request with the next scripted action; after the script, ``default``."""
 
     script: list[tuple[str, Any]] = field(default_factory=list)
@@ -59,8 +60,6 @@ class ScriptedServer:
     responder: Callable[[Request], tuple[str, Any]] | None = None
 
     def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -113,29 +112,7 @@ class ScriptedServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_port}"
-
-    @property
-    def count(self) -> int:
-        with self._lock:
-            return len(self.requests)
-
-    def start(self) -> ScriptedServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._listen(Handler)
 
 
 def unused_port() -> int:

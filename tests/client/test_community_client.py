@@ -11,25 +11,14 @@ from pulumi_tencentchat import client as client_module
 from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.errors import InvalidRequestError, NotFoundError
 from pulumi_tencentchat.models import GroupInfo, TopicInfo
-from pulumi_tencentchat.ratelimit import TokenBucket, shared_limiter
+from pulumi_tencentchat.ratelimit import shared_limiter
 
-from .conftest import fast_policy
 from .scripted_server import ScriptedServer, ok
 
 G = "@TGS#_cc"
 U64_MAX = 2**64 - 1
 
 
-@pytest.fixture
-def client(emulator) -> TencentChatClient:
-    return TencentChatClient(
-        emulator.sdkappid,
-        identifier=emulator.admin,
-        secret_key=emulator.secret_key,
-        endpoint=emulator.url,
-        retry_policy=fast_policy(),
-        limiter=TokenBucket(150),
-    )
 
 
 def calls(emulator, command: str) -> int:

@@ -11,21 +11,8 @@ from pulumi_tencentchat.errors import (
     NotFoundError,
 )
 from pulumi_tencentchat.models import PermissionGroupInfo
-from pulumi_tencentchat.ratelimit import TokenBucket
 
 from .conftest import fast_policy
-
-
-@pytest.fixture
-def client(emulator) -> TencentChatClient:
-    return TencentChatClient(
-        emulator.sdkappid,
-        identifier=emulator.admin,
-        secret_key=emulator.secret_key,
-        endpoint=emulator.url,
-        retry_policy=fast_policy(),
-        limiter=TokenBucket(150),
-    )
 
 
 @pytest.fixture

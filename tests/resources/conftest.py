@@ -74,6 +74,18 @@ class Community:
 
 
 @pytest.fixture
+def quick(emulator: EmulatorProcess) -> Iterator[EmulatorProcess]:
+    """The runtime with a 1.5 s operation deadline, so an endless fault gives up quickly."""
+    base = config_getter(emulator.url)
+    _runtime.reset()
+    _runtime.configure(lambda key: "1.5" if key == "tencentchat:operationTimeout" else base(key),
+                       environ={})
+    yield emulator
+    emulator.clear_faults()
+    _runtime.reset()
+
+
+@pytest.fixture
 def community(raw: TencentChatClient, runtime: EmulatorProcess) -> Community:
     """A topic-enabled community with two topics, plus a second community with one topic."""
     raw.create_group(name="Dev", group_id=GROUP_ID, support_topic=True)

@@ -9,19 +9,18 @@ duplicate, an orphan or an error about the object the failed attempt left behind
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from pulumi_tencentchat.client import TencentChatClient
 from pulumi_tencentchat.naming import auto_name
-from pulumi_tencentchat.resources import _runtime
 from pulumi_tencentchat.resources._base import ProviderError
 from pulumi_tencentchat.resources.permission_group import PermissionGroupProvider
 from pulumi_tencentchat.resources.permission_group_members import PermissionGroupMembersProvider
 from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvider
 
-from tests.resources.conftest import Community, config_getter
+from tests.resources.conftest import Community
 from tests.resources.helpers import GROUP_ID, TOPIC_GENERAL, checked, next_deployment, pg_news
 from tests.support.emulator import EmulatorProcess
 
@@ -35,18 +34,6 @@ FAULTS: dict[str, dict[str, Any]] = {
 KINDS = pytest.mark.parametrize("kind", list(FAULTS))
 # 60007 costs a second of back-off per fault: the permission-group writes meet it, the rest not.
 FAST_KINDS = pytest.mark.parametrize("kind", [k for k in FAULTS if k != "60007"])
-
-
-@pytest.fixture
-def quick(emulator: EmulatorProcess) -> Iterator[EmulatorProcess]:
-    """The runtime with a 1.5 s operation deadline, so an endless fault gives up quickly."""
-    base = config_getter(emulator.url)
-    _runtime.reset()
-    _runtime.configure(lambda key: "1.5" if key == "tencentchat:operationTimeout" else base(key),
-                       environ={})
-    yield emulator
-    emulator.clear_faults()
-    _runtime.reset()
 
 
 @pytest.fixture

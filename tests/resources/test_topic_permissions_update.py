@@ -5,7 +5,6 @@ fails part-way, and lost answers."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from pulumi_tencentchat.resources import _runtime
 from pulumi_tencentchat.resources._base import ProviderError
 from pulumi_tencentchat.resources.topic_permissions import TopicPermissionsProvider
 
-from tests.resources.conftest import Calls, Community, config_getter
+from tests.resources.conftest import Calls, Community
 from tests.resources.helpers import GROUP_ID, checked, next_deployment
 from tests.resources.test_topic_permissions import ID, PG, many_topics, news, on_server
 from tests.support.emulator import EmulatorProcess
@@ -198,18 +197,6 @@ def test_turning_exclusive_on_removes_what_is_not_listed(provider: TopicPermissi
 
 
 # -- failures part-way ------------------------------------------------------------------------
-
-@pytest.fixture
-def quick(emulator: EmulatorProcess) -> Iterator[EmulatorProcess]:
-    """The runtime with a 1.5 s operation deadline, so an endless fault gives up quickly."""
-    base = config_getter(emulator.url)
-    _runtime.reset()
-    _runtime.configure(lambda key: "1.5" if key == "tencentchat:operationTimeout" else base(key),
-                       environ={})
-    yield emulator
-    emulator.clear_faults()
-    _runtime.reset()
-
 
 def test_an_update_failing_part_way_is_undone(provider: TopicPermissionsProvider,
                                               raw: TencentChatClient, topics: list[str],
