@@ -73,7 +73,10 @@ class RegisteredResource:
 
 
 class RegisteredResources(list[RegisteredResource]):
-    """The registrations of one run, in order; `result` is the program's awaited return value."""
+    """The registrations of one run, in arrival order (not the program's: they are concurrent).
+
+    `result` is the program's awaited return value.
+    """
 
     result: Any = None
 
