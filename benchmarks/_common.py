@@ -94,7 +94,11 @@ class Declared:
 
 
 def declare(program: Callable[[], Any]) -> list[Declared]:
-    """Run ``program`` under mocks; its registrations in order, with real ``__provider`` blobs."""
+    """Run ``program`` under mocks; its registrations with real ``__provider`` blobs.
+
+    In arrival order, which is not the program's: the SDK registers resources concurrently.
+    Look them up by name (``urn_name``), never by position.
+    """
     try:
         registered = run_program(program, project=DEFAULT_PROJECT, stack=DEFAULT_STACK)
     finally:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.support.plugin import PluginProcess
+from tests.support.plugin import PluginProcess, urn_name
 
 from ._common import (
     CLEAN_ENV,
@@ -81,7 +81,8 @@ def run(opts: Options) -> dict[str, object]:
     print(f"cold start: spawn -> port -> Configure -> Check -> Create, {runs} run(s) each, "
           f"emulator latency {opts.latency_ms:g} ms", flush=True)
     provider_program, bare_program = _programs(runs)
-    provider_resources = declare(provider_program)
+    # By name: declare() lists registrations in arrival order, not the program's.
+    provider_resources = {urn_name(d.urn): d for d in declare(provider_program)}
     bare_resource = declare(bare_program)[0]
 
     emulator = start_emulator(opts.latency_ms)
@@ -98,7 +99,7 @@ def run(opts: Options) -> dict[str, object]:
         config = stack_config(emulator.url, opts.rate)
         for k in range(runs):
             bare_runs.append(_one(bare_resource, config))
-            provider_runs.append(_one(provider_resources[k], config))
+            provider_runs.append(_one(provider_resources[f"cold{k}"], config))
             print(f"  run {k + 1}: bare {bare_runs[-1]['total']:.3f}s, provider "
                   f"{provider_runs[-1]['total']:.3f}s", flush=True)
     finally:

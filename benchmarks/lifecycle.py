@@ -349,7 +349,9 @@ def run(opts: Options) -> dict[str, object]:
           f"concurrent gRPC calls, {opts.runs} run(s)", flush=True)
     created = {urn_name(d.urn): d for d in declare(program(layout, 0))}
     updated = {urn_name(d.urn): d for d in declare(program(layout, 1))}
-    urns = {name: d.urn for name, d in created.items()}
+    # In the program's order (pg0000.. then tp0000..; declare() gives arrival order): ready
+    # tasks start in this order, deletes in the reverse.
+    urns = {name: created[name].urn for name in sorted(created)}
     # Encoded once, before any clock: the engine holds these as wire values already.
     wanted = {"create": {name: encode_properties(d.inputs) for name, d in created.items()},
               "update": {name: encode_properties(d.inputs) for name, d in updated.items()}}

@@ -140,10 +140,11 @@ def _run_form(form: str, matrix: Matrix, emulator: EmulatorProcess, config: dict
               opts: Options) -> dict[str, float]:
     declared = {v: {urn_name(d.urn): d for d in declare(program(matrix, form, v))}
                 for v in (0, 1)}
-    urns = {name: d.urn for name, d in declared[0].items()}
+    # In the program's order (declare() gives arrival order): ready tasks start in this order.
+    urns = {name: declared[0][name].urn for name in sorted(declared[0])}
     wanted = {"create": {n: encode_properties(d.inputs) for n, d in declared[0].items()},
               "update": {n: encode_properties(d.inputs) for n, d in declared[1].items()}}
-    first = next(iter(declared[0].values()))
+    first = declared[0][next(iter(urns))]  # of permission group 0, like read_id
     if form == "mapping":
         read_id = f"{WARMUP_GROUP_ID}/{matrix.pg(0)}/topic-permissions"
     else:

@@ -561,8 +561,11 @@ class Walker:
         m = p.members[self.rng.choice(list(p.members))]
         p.members[m.name] = replace(m, pg=self.rng.choice(self._pgs_without_members(p)))
         name = f"members{self._next()}"
+        # Without repeats, in a fixed order: a set's order follows the string hash seed, and
+        # ``members_update`` draws for each account in this order, so a seed (the walk's
+        # replay key) would not replay the same walk in another process.
         p.members[name] = MembersSpec(name, m.pg, tuple(
-            {*m.members[:1], *self.rng.sample(self.accounts, 2)}))
+            dict.fromkeys([*m.members[:1], *self.rng.sample(self.accounts, 2)])))
 
     def identity_change(self, p: Program) -> str | None:
         """Change one resource's identity (a replacement); the command that creates the new
