@@ -35,6 +35,7 @@ from tests.support.plugin import encode_properties, urn_name
 from ._common import (
     ENGINE_CONCURRENCY,
     Options,
+    api_query,
     configure,
     declare,
     medians,
@@ -106,6 +107,29 @@ def _setup(emulator: EmulatorProcess, matrix: Matrix) -> None:
             raw.create_topic(GROUP_ID, f"t{k:03d}", topic_id=matrix.topic(k))
         for i in range(matrix.groups):
             raw.create_permission_group(GROUP_ID, f"Group {i}", permission_group_id=matrix.pg(i))
+
+
+def rest_floor_s(emulator: EmulatorProcess, matrix: Matrix, latency_ms: float) -> float:
+    """The mapping form's create on a provider with no logic: ``groups`` Check+Create pairs on
+    the trivial provider, each Create one bare keep-alive POST of the same
+    add_topic_permission_group request to the emulator (answering after L ms). Op 0, the
+    warm-up, writes to a community that does not exist."""
+    import json
+
+    query = api_query(emulator)
+    url = f"{emulator.url}/v4/group_open_http_svc/add_topic_permission_group?{query}"
+
+    def post(i: int) -> dict[str, str]:
+        group, pg = (WARMUP_GROUP_ID, matrix.pg(0)) if i == 0 else (GROUP_ID, matrix.pg(i - 1))
+        return {"url": url, "body": json.dumps({
+            "GroupId": group, "PermissionGroupId": pg,
+            "TopicPermissionList": [{"TopicId": matrix.topic(k), "Permission": 1}
+                                    for k in range(matrix.topics)]})}
+
+    emulator.reset()
+    _setup(emulator, matrix)
+    emulator.set_faults(latency_ms=latency_ms)
+    return host_floor_s(matrix.groups, latency_ms, post=post)
 
 
 def bound_s(calls: int, latency_ms: float, rate: float) -> float:
@@ -195,9 +219,11 @@ def run(opts: Options) -> dict[str, object]:
         config = stack_config(emulator.url, opts.rate)
         for number in range(1, opts.runs + 1):
             floor = host_floor_s(matrix.groups, opts.latency_ms)
+            rest = rest_floor_s(emulator, matrix, opts.latency_ms)
+            floor_bound = bound_s(matrix.groups, opts.latency_ms, opts.rate)
             figures: dict[str, float] = {
-                "host_floor_s": floor,
-                "host_floor_ratio": floor / bound_s(matrix.groups, opts.latency_ms, opts.rate)}
+                "host_floor_s": floor, "host_floor_ratio": floor / floor_bound,
+                "rest_floor_s": rest, "rest_floor_ratio": rest / floor_bound}
             for form in FORMS:
                 figures.update(_run_form(form, matrix, emulator, config, opts))
             per_run.append(figures)
@@ -210,8 +236,9 @@ def run(opts: Options) -> dict[str, object]:
     m = medians(per_run)
     fields: dict[str, object] = {"groups": matrix.groups, "topics": matrix.topics,
                                  "latency_ms": opts.latency_ms, "rate": opts.rate,
-                                 "runs": opts.runs, "host_floor_s": m["host_floor_s"],
-                                 "host_floor_ratio": m["host_floor_ratio"]}
+                                 "runs": opts.runs,
+                                 **{k: m[k] for k in ("host_floor_s", "host_floor_ratio",
+                                                      "rest_floor_s", "rest_floor_ratio")}}
     rows = []
     for phase in PHASES:
         for form in FORMS:
@@ -241,6 +268,10 @@ def run(opts: Options) -> dict[str, object]:
           f"instead of a REST call (same host, driver, concurrency): {m['host_floor_s']:.3f} s, "
           f"{m['host_floor_ratio']:.3f} x the bound of {matrix.groups} calls: the part of the "
           "mapping form's ratio that no provider can remove on this machine.")
+    print(f"REST floor: the same pairs, each Create one bare keep-alive POST of the mapping "
+          f"form's add_topic_permission_group request instead of sleeping (no provider logic, "
+          f"no client): {m['rest_floor_s']:.3f} s, {m['rest_floor_ratio']:.3f} x that bound: "
+          "the least any provider making these REST calls can reach here.")
     met = all(fields[f"{p}_call_ratio"] >= CALL_RATIO_TARGET   # type: ignore[operator]
               and fields[f"{p}_speedup"] >= SPEEDUP_TARGET  # type: ignore[operator]
               for p in ("create", "update", "delete"))

@@ -9,6 +9,7 @@ reported by :func:`undefined_bits` so callers can warn.
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from collections.abc import Iterable
 
@@ -156,10 +157,17 @@ def to_state(value: int) -> int | str:
     return value if value <= MAX_EXACT_FLOAT_INT else str(value)
 
 
+@functools.cache
+def _names_by_bit(flags: type[enum.IntFlag]) -> dict[int, str]:
+    # Built once per flag class: walking an enum's members costs more than the naming itself,
+    # and every check, create, update and read of a mapping names each of its values.
+    return {int(member).bit_length() - 1: name for name, member in flags.__members__.items()}
+
+
 def bit_names(value: int, flags: type[enum.IntFlag]) -> list[str]:
     """The names of the set bits of ``value`` in bit order; a bit ``flags`` does not define is
     ``"bit<N>"`` (e.g. ``["SendGroupMessage", "GroupAtAll", "bit40"]``)."""
-    by_bit = {int(member).bit_length() - 1: name for name, member in flags.__members__.items()}
+    by_bit = _names_by_bit(flags)
     return [by_bit.get(bit, f"bit{bit}") for bit in range(value.bit_length()) if value >> bit & 1]
 
 

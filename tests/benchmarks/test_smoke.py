@@ -25,7 +25,7 @@ EXPECTED_KEYS = {
                     for key in PHASE_KEYS),
                   "refresh_pg_calls", "refresh_pg_bound", "refresh_tp_calls", "refresh_tp_bound"},
     "matrix": {"groups", "topics", "latency_ms", "rate", "runs", "targets_met", "host_floor_s",
-               "host_floor_ratio",
+               "host_floor_ratio", "rest_floor_s", "rest_floor_ratio",
                *(f"{form}_{phase}_{key}" for form in ("objects", "mapping")
                  for phase in ("create", "update", "refresh", "delete")
                  for key in ("s", "calls", "bound_s", "ratio")),

@@ -9,7 +9,9 @@ Behaviour, chosen so tests can observe what crossed the wire:
   floats back into ints, and reports a failure for a negative `count`.
 * `create` returns the id `<id_prefix>-<name>`, echoes the inputs, and adds the config it was
   configured with and the host thread that served it; `sleep` delays it, `fail` raises,
-  `say` is printed to stdout and stderr (prefixed with the resource name).
+  `say` is printed to stdout and stderr (prefixed with the resource name), and `post`
+  (``{"url": ..., "body": ...}``) is sent as one bare keep-alive HTTP POST whose answer is
+  kept as the output `answer` (benchmarks: the cost of one REST call with no provider logic).
 * `read` returns the outputs unchanged (plus the inputs it derives); ids ending in `-gone`
   read as deleted.
 * `diff` compares inputs; a changed or unknown `name` forces replacement.
@@ -37,8 +39,8 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 
 TRIVIAL_TYPE = "pulumi-python:dynamic/trivial:Trivial"
-INPUT_KEYS = ("name", "count", "labels", "sleep", "fail", "say")
-OUTPUT_ONLY_KEYS = ("seen_types", "configured", "thread", "updates")
+INPUT_KEYS = ("name", "count", "labels", "sleep", "fail", "say", "post")
+OUTPUT_ONLY_KEYS = ("seen_types", "configured", "thread", "updates", "answer")
 
 
 def _coerce(value: Any) -> Any:
@@ -50,6 +52,24 @@ def _coerce(value: Any) -> Any:
     if isinstance(value, list):
         return [_coerce(v) for v in value]
     return value
+
+
+_connections = threading.local()
+
+
+def _post(url: str, body: str) -> str:
+    """One POST on this thread's keep-alive connection to ``url``'s host; the answer's text."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = getattr(_connections, "conn", None)
+    if conn is None:
+        conn = _connections.conn = http.client.HTTPConnection(parts.hostname, parts.port,
+                                                              timeout=30)
+    conn.request("POST", f"{parts.path}?{parts.query}", body.encode(),
+                 {"Content-Type": "application/json"})
+    return conn.getresponse().read().decode()
 
 
 def _inputs_of(props: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +116,8 @@ class TrivialProvider(ResourceProvider):
         if props.get("fail"):
             raise RuntimeError(f"trivial create refused: {props['fail']}")
         outs = dict(props)
+        if props.get("post"):
+            outs["answer"] = _post(props["post"]["url"], props["post"]["body"])
         outs["configured"] = getattr(self, "_configured", None)
         outs["thread"] = threading.current_thread().name
         return CreateResult(f"{self.id_prefix}-{props.get('name', 'unnamed')}", outs)

@@ -27,7 +27,7 @@ from pulumi.runtime import rpc
 from pydantic import BaseModel
 
 from . import _claims, _listings, _runtime
-from ._fields import STORED, Derived, Mode, field_rule, fields_of
+from ._fields import STORED, Derived, Mode, field_rule, fields_of, rule_of
 
 A = TypeVar("A", bound=BaseModel)
 R = TypeVar("R")
@@ -73,7 +73,7 @@ def _write(method: Callable[..., Any]) -> Callable[..., Any]:
             outs = getattr(result, "outs", None)
             if outs:
                 _claims.hold(self.identities(outs))
-                outs.update(self.derive(outs))
+                outs.update(self.derive(outs, stored=True))
         return result
 
     write.wraps_write = True  # type: ignore[attr-defined]
@@ -205,11 +205,13 @@ class BaseProvider(ResourceProvider, Generic[A]):
         fields = {k: props.get(k) for k in self.Inputs.model_fields if props.get(k) is not None}
         return self.Inputs.model_validate(fields, context=STORED)  # type: ignore[return-value]
 
-    def derive(self, props: dict[str, Any],
-               typed: dict[str, Any] | None = None) -> dict[str, Any]:
+    def derive(self, props: dict[str, Any], typed: dict[str, Any] | None = None, *,
+               stored: bool = False) -> dict[str, Any]:
         """The derived values of a property bag (checked inputs or outputs): unknown while
         their source is; left out when the source is absent (e.g. failed its rule). ``typed``
-        holds sources that already passed their rule (check's), so it does not run twice."""
+        holds sources that already passed their rule (check's), so it does not run twice;
+        ``stored`` bags (outputs, what a read found) are parsed as state is, without the
+        program's limits, which a server may exceed."""
         found: dict[str, Any] = {}
         for name, spec in self.derived.items():
             value = props.get(spec.source)
@@ -222,17 +224,23 @@ class BaseProvider(ResourceProvider, Generic[A]):
                 found[name] = spec.of(typed[spec.source])
                 continue
             try:
-                found[name] = spec.of(field_rule(self.Inputs, spec.source)(value))
+                found[name] = spec.of(field_rule(self.Inputs, spec.source, stored=stored)(value))
             except (ValueError, TypeError):
                 continue
         return found
 
     def comparable(self, name: str, value: Any) -> Any:
-        """The form in which a field's old and new values are compared."""
+        """The form in which a field's old and new values are compared: both sides are state
+        or checked inputs, so a rule that coerces wire forms parses them as state is (no
+        program limits to re-check); text keeps its full rule, so a value an older release
+        kept in another form still compares equal."""
         if value is None or is_unknown(value):
             return value
+        rule = rule_of(self.Inputs, name)
         try:
-            return field_rule(self.Inputs, name)(value)
+            if rule is None:
+                return value
+            return rule.rule(value) if rule.text else rule.stored(value)
         except (ValueError, TypeError):
             return value
 
@@ -263,9 +271,9 @@ class BaseProvider(ResourceProvider, Generic[A]):
                 raise self.fail(repr(id_), "read", LookupError(
                     f"no {self.kind} with ID {id_!r} exists")) from None
             return ReadResult("", {})
-        outs = {**outs, **self.derive(outs)}
+        outs = {**outs, **self.derive(outs, stored=True)}
         inputs = self.recorded_inputs(outs)
-        return ReadResult(id_, outs, {**inputs, **self.derive(inputs)})
+        return ReadResult(id_, outs, {**inputs, **self.derive(inputs, stored=True)})
 
     def id_fields(self, id_: str) -> dict[str, str]:
         """The identity fields an ID names; ``ValueError`` when it is not this resource's ID."""

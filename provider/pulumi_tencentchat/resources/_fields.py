@@ -57,7 +57,11 @@ class FieldRule:
         return core_schema.with_info_before_validator_function(self._validate, handler(source))
 
     def _validate(self, value: Any, info: core_schema.ValidationInfo) -> Any:
-        if self.text and info.context == STORED and (isinstance(value, str) or (
+        return self.stored(value) if info.context == STORED else self.rule(value)
+
+    def stored(self, value: Any) -> Any:
+        """A value read back from state or the server, normalised as the model parses it."""
+        if self.text and (isinstance(value, str) or (
                 isinstance(value, list) and all(isinstance(item, str) for item in value))):
             return value
         return self.rule(value)
@@ -91,10 +95,14 @@ def rule_of(model: type[BaseModel], name: str) -> FieldRule | None:
     return None
 
 
-def field_rule(model: type[BaseModel], name: str) -> Callable[[Any], Any]:
-    """The input rule of ``name`` (as the program and ``check`` apply it)."""
+def field_rule(model: type[BaseModel], name: str, *,
+               stored: bool = False) -> Callable[[Any], Any]:
+    """The input rule of ``name`` (as the program and ``check`` apply it); with ``stored``,
+    its parse of a value read back from state or the server."""
     found = rule_of(model, name)
-    return found.rule if found is not None else (lambda value: value)
+    if found is None:
+        return lambda value: value
+    return found.stored if stored else found.rule
 
 
 def fields_of(model: type[BaseModel], *modes: Mode) -> tuple[str, ...]:

@@ -21,7 +21,6 @@ from typing import Annotated, Any
 import pulumi
 from pulumi.dynamic import CreateResult, Resource, UpdateResult
 from pydantic import BaseModel, ConfigDict
-from pydantic_core import core_schema
 
 from .. import validation as v
 from ..codes import GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
@@ -29,7 +28,7 @@ from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, normalize_permission, to_state
 from . import _claims
 from ._base import BaseProvider, code_of, is_unknown
-from ._fields import STORED, Replace, StateOnly, Update, permission_names
+from ._fields import Replace, StateOnly, Update, permission_names
 from ._program import claim_topics, construct, is_plain, read_existing, warn_undefined_bits
 from ._topic_permission_plan import plan
 from ._topic_permission_writes import Owned, Writes
@@ -106,8 +105,8 @@ class _Permissions(Update):
     """``permissions``' rule; state (written by this provider, or a refresh that found none of
     the topics) is read without the program's size limits."""
 
-    def _validate(self, value: Any, info: core_schema.ValidationInfo) -> Any:
-        if info.context == STORED and isinstance(value, Mapping):
+    def stored(self, value: Any) -> Any:
+        if isinstance(value, Mapping):
             return {str(topic): _permission(bits) for topic, bits in value.items()}
         return self.rule(value)
 
