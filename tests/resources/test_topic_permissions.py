@@ -280,6 +280,23 @@ def test_diff_compares_values_not_forms_or_order(provider: TopicPermissionsProvi
     assert provider.diff(ID, with_names, same).changes is False  # an output, never diffed
 
 
+def test_state_beyond_the_programs_limit_is_still_named_and_compared(
+        provider: TopicPermissionsProvider) -> None:
+    # A read by ID or an exclusive refresh reports whatever the server holds, which may be more
+    # topics than a program may list: the state still gets its names and diffs by value.
+    from pulumi_tencentchat.validation import TOPIC_PERMISSIONS_MAX
+
+    held = {f"{GROUP_ID}@TOPIC#_s{k:04d}": float(k % 3 + 1)
+            for k in range(TOPIC_PERMISSIONS_MAX + 1)}
+    assert provider.derive({"permissions": held}) == {}  # the program's rule refuses it
+    names = provider.derive({"permissions": held}, stored=True)["permission_names"]
+    assert len(names) == len(held)
+    assert names[f"{GROUP_ID}@TOPIC#_s0002"] == ["ManageTopicInfo", "ManagePermissionTopicInfo"]
+    olds = news({t: int(bits) for t, bits in held.items()})
+    assert provider.diff(ID, olds, news(held)).changes is False
+    assert provider.diff(ID, olds, news({**held, f"{GROUP_ID}@TOPIC#_s0000": 2.0})).changes
+
+
 @pytest.mark.parametrize(("field", "value", "replaces"), [
     ("permissions", {TOPIC_GENERAL: 8.0}, []),
     ("permissions", {TOPIC_GENERAL: 8.0, TOPIC_NEWS: 25.0}, []),
