@@ -36,6 +36,7 @@ def test_reads_every_key() -> None:
     )
     client = TencentChatClient.from_settings(s)
     assert client.host == "adminapisgp.im.qcloud.com"
+    assert client._limiter.rate == 20.0  # the configured rate, not DEFAULT_RATE, paces calls
     assert client.retry_policy.deadline == 90.0 and client.retry_policy.read_timeout == 7.5
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import dill
@@ -250,22 +252,86 @@ def test_missing_provider_blob_fails_like_import(plugin: PluginProcess) -> None:
 # -- Concurrency ----------------------------------------------------------------------------
 
 
+class _Gate:
+    """A loopback HTTP server that holds every POST until `release()`, counting those held.
+
+    The trivial provider's `post` input makes a Create send one POST and wait for its answer,
+    so a Create held here is a Create in flight on a host thread, for as long as the test
+    wants: concurrency is seen directly, not inferred from elapsed time.
+    """
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.held = 0
+        self.peak = 0
+        self.released = False
+        gate = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with gate.cond:
+                    gate.held += 1
+                    gate.peak = max(gate.peak, gate.held)
+                    gate.cond.notify_all()
+                    gate.cond.wait_for(lambda: gate.released, timeout=60)
+                    gate.held -= 1
+                self.send_response(200)
+                self.send_header("Content-Length", "6")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(b"passed")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/gate"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _Gate:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_until_held(self, n: int, timeout: float) -> bool:
+        """Whether `n` calls are held at once within `timeout` seconds."""
+        with self.cond:
+            return self.cond.wait_for(lambda: self.held >= n, timeout=timeout)
+
+    def release(self) -> None:
+        with self.cond:
+            self.released = True
+            self.cond.notify_all()
+
+
 def test_eight_concurrent_calls_complete_on_four_threads(plugin: PluginProcess) -> None:
-    delay = 0.4
+    # The pool is exited last, so the gate has released every held call by then.
+    with ThreadPoolExecutor(max_workers=8) as pool, _Gate() as gate:
+        def create(i: int) -> tuple[str, dict[str, Any]]:
+            return plugin.create(urn(TRIVIAL_TYPE, f"p{i}"),
+                                 _news(name=f"p{i}", post={"url": gate.url, "body": "{}"}))
 
-    def create(i: int) -> tuple[str, dict[str, Any]]:
-        return plugin.create(urn(TRIVIAL_TYPE, f"p{i}"), _news(name=f"p{i}", sleep=delay))
+        futures = [pool.submit(create, i) for i in range(8)]
+        # Four calls are in flight on the host at one moment (the 30 s only ends a broken run)
+        assert gate.wait_until_held(4, timeout=30), gate.held
+        # ... and while they are held no fifth one starts: the host runs four at a time.
+        # (Waiting longer only makes a wrong fifth call likelier to be seen; a right host
+        # never shows one, however slow the machine.)
+        assert not gate.wait_until_held(5, timeout=0.5), gate.held
+        assert not any(f.done() for f in futures)
+        gate.release()
+        results = [f.result(timeout=60) for f in futures]
 
-    started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(create, range(8)))
-    elapsed = time.monotonic() - started
-
+    assert gate.peak == 4
     assert sorted(rid for rid, _ in results) == sorted(f"triv-p{i}" for i in range(8))
-    threads = {outs["thread"] for _, outs in results}
-    assert 2 <= len(threads) <= 4
-    # Eight sleeps on four workers need two rounds; serial would need eight.
-    assert 2 * delay <= elapsed < 6 * delay
+    assert all(outs["answer"] == "passed" for _, outs in results)  # each one was held
+    # The four held at once had a thread each, and no other thread served the rest.
+    assert len({outs["thread"] for _, outs in results}) == 4
 
 
 # -- URNs -----------------------------------------------------------------------------------

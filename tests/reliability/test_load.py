@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pytest
@@ -160,6 +160,7 @@ class Round:
     peak: int
     rate_limited: int
     injected: int = 0
+    peaks: dict[str, int] = field(default_factory=dict)
 
 
 def clean_round(rig: Rig) -> Round:
@@ -191,11 +192,12 @@ def clean_round(rig: Rig) -> Round:
 
     stats = emulator.stats()
     peak = assert_cap_kept(stats)
-    # The load pressed on the limiter (at RATE, 400 calls of one command take over 2 s).
-    assert stats["peak_rps"]["create_permission_group"] > RATE / 2, stats["peak_rps"]
-    assert stats["peak_rps"]["destroy_permission_group"] > RATE / 2, stats["peak_rps"]
+    # How hard the load pressed on the limiter depends on the machine's speed, so the peaks
+    # are printed, not asserted (speed is measured in benchmarks: `scripts/bench --only
+    # lifecycle`, at requestsPerSecond 200). That requestsPerSecond, not the 50/s default,
+    # sets the limiter is checked without a clock in tests/client/test_config.py.
     return Round(CLEAN_COUNT, create_seconds, delete_seconds, rest_calls, peak,
-                 sum(stats["rate_limited"].values()))
+                 sum(stats["rate_limited"].values()), peaks=stats["peak_rps"])
 
 
 def inject_frequency_errors(emulator: EmulatorProcess, seed: int) -> None:
@@ -261,7 +263,9 @@ def test_resources_under_the_cap_and_frequency_errors_retried(rig: Rig) -> None:
     print(f"\nload: {clean.resources} resources via {WORKERS} concurrent calls in "
           f"{clean.create_seconds:.2f} s (delete {clean.delete_seconds:.2f} s), "
           f"{clean.rest_calls} REST calls, peak {max(clean.peak, faulty.peak)}/s per command "
-          f"(cap {API_CAP}), {clean.rate_limited + faulty.rate_limited} rate-limited, "
+          f"(cap {API_CAP}; clean create {clean.peaks.get('create_permission_group')}/s, "
+          f"delete {clean.peaks.get('destroy_permission_group')}/s), "
+          f"{clean.rate_limited + faulty.rate_limited} rate-limited, "
           f"{FREQUENCY_CODE} injected {faulty.injected} and retried invisibly "
           f"({faulty.resources} resources, {faulty.rest_calls} REST calls, create "
           f"{faulty.create_seconds:.2f} s, delete {faulty.delete_seconds:.2f} s)")

@@ -63,10 +63,11 @@ def _post(url: str, body: str) -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    conn = getattr(_connections, "conn", None)
+    pool = _connections.__dict__.setdefault("by_host", {})
+    conn = pool.get((parts.hostname, parts.port))
     if conn is None:
-        conn = _connections.conn = http.client.HTTPConnection(parts.hostname, parts.port,
-                                                              timeout=30)
+        conn = pool[(parts.hostname, parts.port)] = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=30)
     conn.request("POST", f"{parts.path}?{parts.query}", body.encode(),
                  {"Content-Type": "application/json"})
     return conn.getresponse().read().decode()
