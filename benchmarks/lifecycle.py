@@ -24,7 +24,6 @@ and R the provider's requests/s. ``ratio`` = wall time / bound.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -302,56 +301,36 @@ def _run_phase(phase: str, layout: Layout, emulator: EmulatorProcess, config: di
                        {k: (cpu1[k] - cpu0[k]) * 1000 for k in pids}, load_s)
 
 
-def host_floor_s(ops: int, latency_ms: float,
-                 post: Callable[[int], dict[str, str]] | None = None) -> float:
+def host_floor_s(ops: int, latency_ms: float) -> float:
     """Wall time of ``ops`` Check+Create pairs on a trivial provider that sleeps L per Create.
 
     Same plugin host, driver and concurrency as the create phase, but no REST call and no
     provider logic: the share of the ratio that this package cannot remove on this machine.
-    With ``post`` (op number -> ``{"url", "body"}``), each Create sends that one bare
-    keep-alive POST instead of sleeping (the emulator supplies L): what a REST call costs a
-    provider that does nothing else.
     """
     from tests.support.trivial_provider import Trivial
 
-    def inputs(i: int) -> dict[str, Any]:
-        return {"name": f"floor{i}", **({"post": post(i)} if post else
-                                         {"sleep": latency_ms / 1000})}
-
-    [template] = declare(lambda: Trivial("floor", inputs(0)))
+    [template] = declare(lambda: Trivial("floor", {"name": "floor", "sleep": latency_ms / 1000}))
     prefix = template.urn.rsplit("::", 1)[0]
-    # Op 0 is the warm-up, before the clock: the host loads the provider and, with ``post``,
-    # 4 of them at once open the host threads' connections (as the create phase's warm-up).
-    encoded = [(f"{prefix}::floor{i}", encode_properties({**template.inputs, **inputs(i)}))
+    encoded = [(f"{prefix}::floor{i}", encode_properties({**template.inputs, "name": f"floor{i}"}))
                for i in range(ops + 1)]
     plugin = start_plugin()
     try:
         configure(plugin, {"tencentchat:sdkAppId": "0"})
         wire = Wire(plugin)
 
-        def pair(urn: str, inputs: struct_pb2.Struct) -> Any:
+        def pair(urn: str, inputs: struct_pb2.Struct) -> None:
             checked = wire.call("Check", provider_pb2.CheckRequest(
                 **wire.names(urn), olds=_EMPTY, news=inputs))
-            return wire.call("Create", provider_pb2.CreateRequest(
+            wire.call("Create", provider_pb2.CreateRequest(
                 **wire.names(urn), properties=checked.inputs))
 
-        warm = ENGINE_CONCURRENCY if post else 1
-        run_graph([(n, (lambda: pair(*encoded[0])), []) for n in range(warm)],
-                  workers=ENGINE_CONCURRENCY)
+        pair(*encoded[0])  # warm-up: the host loads the trivial provider
         started = time.perf_counter()
-        made = run_graph([(urn, (lambda u=urn, i=inputs: pair(u, i)), [])
-                          for urn, inputs in encoded[1:]], workers=ENGINE_CONCURRENCY)
-        wall = time.perf_counter() - started
+        run_graph([(urn, (lambda u=urn, i=inputs: pair(u, i)), [])
+                   for urn, inputs in encoded[1:]], workers=ENGINE_CONCURRENCY)
+        return time.perf_counter() - started
     finally:
         plugin.stop()
-    if post:  # a floor counts only if every POST did the work: no error, whole or per item
-        for urn, created in made.items():
-            answer = json.loads(created.properties["answer"])
-            codes = [answer.get("ErrorCode"), *(item.get("ErrorCode") for item in answer.get(
-                "TopicPermissionResultList", []))]
-            if any(code != 0 for code in codes):
-                raise RuntimeError(f"{urn_name(urn)}: the floor's POST failed: {answer}")
-    return wall
 
 
 def bound_s(ops: int, latency_ms: float, rate: float, calls_per_op: float = 1.0) -> float:

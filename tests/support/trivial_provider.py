@@ -11,7 +11,9 @@ Behaviour, chosen so tests can observe what crossed the wire:
   configured with and the host thread that served it; `sleep` delays it, `fail` raises,
   `say` is printed to stdout and stderr (prefixed with the resource name), and `post`
   (``{"url": ..., "body": ...}``) is sent as one bare keep-alive HTTP POST whose answer is
-  kept as the output `answer` (benchmarks: the cost of one REST call with no provider logic).
+  kept as the output `answer` (benchmarks: the cost of one REST call with no provider logic);
+  its optional ``"update"``, ``"read"`` and ``"delete"`` entries, of the same form, are what
+  those methods send.
 * `read` returns the outputs unchanged (plus the inputs it derives); ids ending in `-gone`
   read as deleted.
 * `diff` compares inputs; a changed or unknown `name` forces replacement.
@@ -73,6 +75,13 @@ def _post(url: str, body: str) -> str:
     return conn.getresponse().read().decode()
 
 
+def _send(props: dict[str, Any], method: str) -> str | None:
+    """The answer to ``method``'s POST of ``props["post"]`` (None when it has none)."""
+    post = props.get("post")
+    request = post if method == "create" else (post or {}).get(method)
+    return _post(request["url"], request["body"]) if request else None
+
+
 def _inputs_of(props: dict[str, Any]) -> dict[str, Any]:
     return {k: props[k] for k in INPUT_KEYS if k in props}
 
@@ -118,7 +127,7 @@ class TrivialProvider(ResourceProvider):
             raise RuntimeError(f"trivial create refused: {props['fail']}")
         outs = dict(props)
         if props.get("post"):
-            outs["answer"] = _post(props["post"]["url"], props["post"]["body"])
+            outs["answer"] = _send(props, "create")
         outs["configured"] = getattr(self, "_configured", None)
         outs["thread"] = threading.current_thread().name
         return CreateResult(f"{self.id_prefix}-{props.get('name', 'unnamed')}", outs)
@@ -126,7 +135,11 @@ class TrivialProvider(ResourceProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         if id_.endswith("-gone"):
             return ReadResult(None, {})
-        return ReadResult(id_, dict(props), _inputs_of(props))
+        outs = dict(props)
+        answer = _send(props, "read")
+        if answer is not None:
+            outs["answer"] = answer
+        return ReadResult(id_, outs, _inputs_of(props))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if news.get("fail"):
@@ -134,10 +147,13 @@ class TrivialProvider(ResourceProvider):
         outs = dict(news)
         outs["updates"] = int(olds.get("updates", 0)) + 1
         outs["thread"] = threading.current_thread().name
+        answer = _send(news, "update")
+        if answer is not None:
+            outs["answer"] = answer
         return UpdateResult(outs)
 
-    def delete(self, _id: str, _props: dict[str, Any]) -> None:
-        return None
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        _send(props, "delete")
 
 
 class Trivial(Resource, module="trivial", name="Trivial"):
