@@ -12,7 +12,7 @@ import zlib
 
 import pytest
 import TLSSigAPIv2
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi_tencentchat.usersig import (
     DEFAULT_EXPIRE,
@@ -54,7 +54,7 @@ def test_userbuf_equal_to_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _raw_decode(ours)["TLS.userbuf"] == base64.b64encode(b"abc").decode()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     sdkappid=st.integers(min_value=1, max_value=2**32 - 1),
     identifier=st.text(

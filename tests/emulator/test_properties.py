@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tencentchat_emulator.backend import Backend
 from tencentchat_emulator.store import Store
@@ -11,7 +11,7 @@ from tencentchat_emulator.usersig import UserSigVerifier, generate_usersig
 G = "@TGS#_prop"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops=st.lists(st.tuples(st.booleans(), st.integers(0, 30)), max_size=60),
        limit=st.integers(1, 20))
 def test_listing_pages_equal_creation_order(ops: list[tuple[bool, int]], limit: int) -> None:
@@ -42,7 +42,7 @@ def test_listing_pages_equal_creation_order(ops: list[tuple[bool, int]], limit: 
     store.close()
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(identifier=st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1,
                           max_size=32),
        sdkappid=st.integers(1, 2**32), buf=st.none() | st.binary(max_size=20))
