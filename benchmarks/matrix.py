@@ -22,6 +22,7 @@ alone costs over that bound.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Callable
@@ -117,8 +118,6 @@ def rest_floors(emulator: EmulatorProcess, matrix: Matrix,
     form sends for that group (add, set, get, delete_topic_permission_group), with the same
     engine calls per phase, fresh warmed-up plugin and clock. What any provider making these
     REST calls can reach here. Per phase: (wall time, REST calls the emulator counted)."""
-    import json
-
     from tests.support.trivial_provider import Trivial
 
     url = (f"{emulator.url}/v4/group_open_http_svc/{{}}_topic_permission_group?"
@@ -192,8 +191,6 @@ def _require_deleted(emulator: EmulatorProcess, matrix: Matrix) -> None:
 
 def _require_ok(phase: str, states: dict[str, State]) -> None:
     """A floor counts only if every POST did the work: no error, whole or per item."""
-    import json
-
     for name, state in states.items():
         answer = json.loads(state.outs["answer"])
         codes = [answer.get("ErrorCode"), *(item.get("ErrorCode") for item in answer.get(

@@ -38,9 +38,6 @@ def config_getter(endpoint: str, secret_key: str = DEV_SECRET_KEY) -> Callable[[
     return values.get
 
 
-
-
-
 @pytest.fixture(autouse=True)
 def deployment() -> Iterator[None]:
     """Each test starts as a new plugin process (a new deployment) does: nothing held."""

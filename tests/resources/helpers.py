@@ -12,6 +12,8 @@ OTHER_GROUP_ID = "@TGS#_other"
 TOPIC_GENERAL = f"{GROUP_ID}@TOPIC#_general"
 TOPIC_NEWS = f"{GROUP_ID}@TOPIC#_news"
 OTHER_TOPIC = f"{OTHER_GROUP_ID}@TOPIC#_general"
+#: The largest permission the API stores (a uint64).
+MAX = 2**64 - 1
 
 
 def failures(result: CheckResult) -> dict[str, str]:

@@ -15,10 +15,16 @@ from pulumi_tencentchat.resources._base import ProviderError
 from pulumi_tencentchat.resources.permission_group import PermissionGroupProvider
 
 from tests.resources.conftest import Calls, Community
-from tests.resources.helpers import GROUP_ID, checked, failures, next_deployment, pg_news
+from tests.resources.helpers import (
+    GROUP_ID,
+    MAX,
+    checked,
+    failures,
+    next_deployment,
+    pg_news,
+)
 
 PG = "@PMG#_admins"
-MAX = 2**64 - 1
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pulumi_tencentchat.resources.topic_permission import TopicPermissionProvide
 from tests.resources.conftest import Calls, Community
 from tests.resources.helpers import (
     GROUP_ID,
+    MAX,
     OTHER_TOPIC,
     TOPIC_GENERAL,
     TOPIC_NEWS,
@@ -26,7 +27,6 @@ from tests.resources.helpers import (
 
 PG = "@PMG#_mods"
 ID = f"{PG}/{TOPIC_GENERAL}"
-MAX = 2**64 - 1
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pulumi_tencentchat.resources.topic_permissions import TopicPermissionsProvi
 from tests.resources.conftest import Calls, Community
 from tests.resources.helpers import (
     GROUP_ID,
+    MAX,
     OTHER_TOPIC,
     TOPIC_GENERAL,
     TOPIC_NEWS,
@@ -27,7 +28,6 @@ from tests.resources.helpers import (
 
 PG = "@PMG#_squad"
 ID = f"{GROUP_ID}/{PG}/topic-permissions"
-MAX = 2**64 - 1
 
 
 @pytest.fixture

@@ -365,3 +365,15 @@ def topic_in_its_community(_provider: Any, known: dict[str, Any]) -> list[tuple[
         except ValueError as exc:
             return [("topic_id", str(exc))]
     return []
+
+
+def group_part_fields(id_: str, tail: str, what: str) -> dict[str, str]:
+    """The fields of an ID ``<group_id>/<permission_group_id>/<tail>`` (a part of one
+    permission group kept as one resource); ``ValueError`` naming ``what`` otherwise."""
+    from .. import validation as v
+
+    base, sep, last = id_.rpartition("/")
+    group, pg_sep, rest = base.partition("/" + v.PERMISSION_GROUP_ID_PREFIX)
+    if last != tail or not sep or not pg_sep or not group or not rest:
+        raise ValueError(f"{id_!r} names no permission group's {what}")
+    return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import validation as v
 from ..codes import ALREADY_MEMBER, GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
-from ._base import BaseProvider, code_of, is_unknown
+from ._base import BaseProvider, code_of, group_part_fields, is_unknown
 from ._claims import Identity
 from ._fields import Replace, StateOnly, Update
 from ._program import claim_members, construct, read_existing
@@ -188,11 +188,7 @@ class PermissionGroupMembersProvider(BaseProvider[PermissionGroupMembersInputs])
                  "'@TGS#_dev/@PMG#_mods/members'")
 
     def id_fields(self, id_: str) -> dict[str, str]:
-        base, sep, tail = id_.rpartition("/")
-        group, pg_sep, rest = base.partition("/" + v.PERMISSION_GROUP_ID_PREFIX)
-        if tail != "members" or not sep or not pg_sep or not group or not rest:
-            raise ValueError(f"{id_!r} names no permission group's members")
-        return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}
+        return group_part_fields(id_, "members", "members")
 
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
         """On refresh, the listed accounts still present (with ``exclusive``, every member);

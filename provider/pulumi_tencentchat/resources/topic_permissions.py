@@ -27,7 +27,7 @@ from ..codes import GROUP_NOT_FOUND, PERMISSION_GROUP_NOT_FOUND
 from ..naming import is_auto_named
 from ..permissions import TopicPermissionBit, normalize_permission, to_state
 from . import _claims
-from ._base import BaseProvider, code_of, is_unknown
+from ._base import BaseProvider, code_of, group_part_fields, is_unknown
 from ._fields import Replace, StateOnly, Update, permission_names
 from ._program import claim_topics, construct, is_plain, read_existing, warn_undefined_bits
 from ._topic_permission_plan import plan
@@ -255,11 +255,7 @@ class TopicPermissionsProvider(BaseProvider[TopicPermissionsInputs]):
 
     # -- read -----------------------------------------------------------------------------
     def id_fields(self, id_: str) -> dict[str, str]:
-        base, sep, tail = id_.rpartition("/")
-        group, pg_sep, rest = base.partition("/" + v.PERMISSION_GROUP_ID_PREFIX)
-        if tail != "topic-permissions" or not sep or not pg_sep or not group or not rest:
-            raise ValueError(f"{id_!r} names no permission group's topic permissions")
-        return {"group_id": group, "permission_group_id": v.PERMISSION_GROUP_ID_PREFIX + rest}
+        return group_part_fields(id_, "topic-permissions", "topic permissions")
 
     def current(self, values: dict[str, Any], by_id: bool) -> dict[str, Any] | None:
         """One call. On refresh the listed topics still holding a permission (with
