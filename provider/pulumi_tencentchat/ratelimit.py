@@ -6,8 +6,11 @@ whole stack from one process with 4 threads).
 
 Two rules apply together: a token bucket with a small burst spaces requests out, and a
 sliding-window log makes ``rate`` a hard cap: at most ``rate`` requests start in any window of
-``WINDOW_SECONDS`` (one second plus a guard for requests that overtake each other in flight),
-so a limit set to the API's own 200/s never draws a frequency error.
+``WINDOW_SECONDS`` (one second plus a guard for requests that overtake each other in flight).
+A request that spends longer than the guard between taking its slot and reaching the server
+(a paused thread, network jitter) can still land in the server's one-second window with the
+next ``rate``; with N threads calling, the server then counts at most ``rate + N``, and the
+frequency error it may answer is retried (``retry.RetryPolicy``).
 """
 
 from __future__ import annotations
