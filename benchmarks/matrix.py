@@ -36,6 +36,7 @@ from tests.support.plugin import encode_properties, urn_name
 
 from ._common import (
     ENGINE_CONCURRENCY,
+    Declared,
     Options,
     api_query,
     configure,
@@ -136,43 +137,26 @@ def rest_floors(emulator: EmulatorProcess, matrix: Matrix,
                 "update": request("set", {"TopicPermissionList": listed}),
                 "read": request("get", {}), "delete": request("delete", {"TopicIdList": topics})}
 
-    declared = {v: {urn_name(d.urn): d for d in declare(lambda v=v: [
+    versions = _versions(lambda v: lambda: [
         Trivial(f"floor{i:02d}", {"name": f"floor{i:02d}",
                                   "post": post(GROUP_ID, matrix.pg(i), v)})
-        for i in range(matrix.groups)])} for v in (0, 1)}
-    urns = {name: declared[0][name].urn for name in sorted(declared[0])}
-    wanted = {"create": {n: encode_properties(d.inputs) for n, d in declared[0].items()},
-              "update": {n: encode_properties(d.inputs) for n, d in declared[1].items()}}
-    first = declared[0][next(iter(urns))]
+        for i in range(matrix.groups)])
+    first = versions.first
     warm_up = encode_properties({**first.inputs, "post": post(WARMUP_GROUP_ID, matrix.pg(0), 0)})
 
-    emulator.reset()
-    _setup(emulator, matrix)
-    emulator.set_faults(latency_ms=latency_ms)
-    states: dict[str, State] = {}
-    floors: dict[str, tuple[float, int]] = {}
-    for phase in PHASES:
-        plugin = start_plugin()
-        try:
-            configure(plugin, {"tencentchat:sdkAppId": "0"})
-            wire = Wire(plugin)
-            # The host loads the provider and its 4 threads open their connections (4 Creates
-            # writing to a community that does not exist), as the phases' own warm-up does.
-            step = wire.step
-            run_graph([(n, (lambda s=step: s("create", "warm", {}, {"warm": warm_up},
-                                              {"warm": first.urn})), [])
-                       for n in range(ENGINE_CONCURRENCY)], workers=ENGINE_CONCURRENCY)
-            goal = wanted.get(phase, {})
-            tasks = [(name, (lambda n=name, p=phase, w=goal, s=step: s(p, n, states, w, urns)),
-                      []) for name in urns]
-            before = emulator.stats()["total"]
-            started = time.perf_counter()
-            run_graph(tasks, workers=ENGINE_CONCURRENCY)
-            floors[phase] = (time.perf_counter() - started, emulator.stats()["total"] - before)
-        finally:
-            plugin.stop()
+    def warm(wire: Wire) -> None:
+        # The host loads the provider and its 4 threads open their connections (4 Creates
+        # writing to a community that does not exist), as the phases' own warm-up does.
+        run_graph([(n, (lambda: wire.step("create", "warm", {}, {"warm": warm_up},
+                                          {"warm": first.urn})), [])
+                   for n in range(ENGINE_CONCURRENCY)], workers=ENGINE_CONCURRENCY)
+
+    def require_ok(phase: str, states: dict[str, State]) -> None:
         if phase != "delete":
             _require_ok(phase, states)
+
+    floors = _phases(emulator, matrix, latency_ms, {"tencentchat:sdkAppId": "0"}, versions,
+                     warm, require_ok)
     _require_deleted(emulator, matrix)
     return floors
 
@@ -227,44 +211,73 @@ def _warm_up(wire: Wire, urn: str, inputs: struct_pb2.Struct, read_id: str,
     run_graph([(n, read, []) for n in range(ENGINE_CONCURRENCY)], workers=ENGINE_CONCURRENCY)
 
 
-def _run_form(form: str, matrix: Matrix, emulator: EmulatorProcess, config: dict[str, str],
-              opts: Options) -> dict[str, float]:
-    declared = {v: {urn_name(d.urn): d for d in declare(program(matrix, form, v))}
-                for v in (0, 1)}
-    # In the program's order (declare() gives arrival order): ready tasks start in this order.
+@dataclass(frozen=True)
+class _Versions:
+    """A program's versions 0 and 1 as the engine holds them."""
+
+    urns: dict[str, str]  # name -> URN, in the program's order (ready tasks start so)
+    wanted: dict[str, dict[str, struct_pb2.Struct]]  # phase -> name -> wire inputs
+    first: Declared  # the first resource in the program's order
+
+
+def _versions(make: Callable[[int], Callable[[], Any]]) -> _Versions:
+    """Declare ``make(0)`` and ``make(1)``; declare() gives arrival order, so sort by name."""
+    declared = {v: {urn_name(d.urn): d for d in declare(make(v))} for v in (0, 1)}
     urns = {name: declared[0][name].urn for name in sorted(declared[0])}
     wanted = {"create": {n: encode_properties(d.inputs) for n, d in declared[0].items()},
               "update": {n: encode_properties(d.inputs) for n, d in declared[1].items()}}
-    first = declared[0][next(iter(urns))]  # of permission group 0, like read_id
-    if form == "mapping":
-        read_id = f"{WARMUP_GROUP_ID}/{matrix.pg(0)}/topic-permissions"
-    else:
-        read_id = f"{matrix.pg(0)}/{WARMUP_GROUP_ID}@TOPIC#_t000"
-    read_props = encode_properties({**first.inputs, "group_id": WARMUP_GROUP_ID})
+    return _Versions(urns, wanted, declared[0][next(iter(urns))])
 
+
+def _phases(emulator: EmulatorProcess, matrix: Matrix, latency_ms: float,
+            config: dict[str, str], versions: _Versions, warm: Callable[[Wire], None],
+            after: Callable[[str, dict[str, State]], None] | None = None,
+            ) -> dict[str, tuple[float, int]]:
+    """Each phase from the same empty matrix, each with a fresh plugin configured with
+    ``config`` and warmed up by ``warm`` before the clock; per phase (wall time, REST calls
+    the emulator counted). ``after`` may inspect the states a phase left."""
     emulator.reset()
     _setup(emulator, matrix)
-    emulator.set_faults(latency_ms=opts.latency_ms)
+    emulator.set_faults(latency_ms=latency_ms)
+    urns = versions.urns
     states: dict[str, State] = {}
-    figures: dict[str, float] = {}
+    measured: dict[str, tuple[float, int]] = {}
     for phase in PHASES:
         plugin = start_plugin()
         try:
             configure(plugin, config)
             wire = Wire(plugin)
-            _warm_up(wire, first.urn, wanted["create"][urn_name(first.urn)], read_id,
-                     read_props)
-            step, goal = wire.step, wanted.get(phase, {})
+            warm(wire)
+            step, goal = wire.step, versions.wanted.get(phase, {})
             tasks = [(name, (lambda n=name, p=phase, w=goal, s=step: s(p, n, states, w, urns)),
                       []) for name in urns]
-            before = emulator.stats()
+            before = emulator.stats()["total"]
             started = time.perf_counter()
             run_graph(tasks, workers=ENGINE_CONCURRENCY)
-            wall = time.perf_counter() - started
-            after = emulator.stats()
+            measured[phase] = (time.perf_counter() - started,
+                               int(emulator.stats()["total"] - before))
         finally:
             plugin.stop()
-        calls = int(after["total"] - before["total"])
+        if after is not None:
+            after(phase, states)
+    return measured
+
+
+def _run_form(form: str, matrix: Matrix, emulator: EmulatorProcess, config: dict[str, str],
+              opts: Options) -> dict[str, float]:
+    versions = _versions(lambda v: program(matrix, form, v))
+    first = versions.first  # of permission group 0, like read_id
+    if form == "mapping":
+        read_id = f"{WARMUP_GROUP_ID}/{matrix.pg(0)}/topic-permissions"
+    else:
+        read_id = f"{matrix.pg(0)}/{WARMUP_GROUP_ID}@TOPIC#_t000"
+    read_props = encode_properties({**first.inputs, "group_id": WARMUP_GROUP_ID})
+    inputs = versions.wanted["create"][urn_name(first.urn)]
+
+    figures: dict[str, float] = {}
+    measured = _phases(emulator, matrix, opts.latency_ms, config, versions,
+                       lambda wire: _warm_up(wire, first.urn, inputs, read_id, read_props))
+    for phase, (wall, calls) in measured.items():
         bound = bound_s(calls, opts.latency_ms, opts.rate)
         figures.update({f"{form}_{phase}_s": wall, f"{form}_{phase}_calls": float(calls),
                         f"{form}_{phase}_bound_s": bound,

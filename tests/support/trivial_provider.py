@@ -75,11 +75,15 @@ def _post(url: str, body: str) -> str:
     return conn.getresponse().read().decode()
 
 
-def _send(props: dict[str, Any], method: str) -> str | None:
-    """The answer to ``method``'s POST of ``props["post"]`` (None when it has none)."""
+def _send(props: dict[str, Any], method: str, outs: dict[str, Any] | None = None) -> None:
+    """Send ``method``'s POST of ``props["post"]``, if it has one, keeping the answer in
+    ``outs["answer"]``."""
     post = props.get("post")
     request = post if method == "create" else (post or {}).get(method)
-    return _post(request["url"], request["body"]) if request else None
+    if request:
+        answer = _post(request["url"], request["body"])
+        if outs is not None:
+            outs["answer"] = answer
 
 
 def _inputs_of(props: dict[str, Any]) -> dict[str, Any]:
@@ -126,8 +130,7 @@ class TrivialProvider(ResourceProvider):
         if props.get("fail"):
             raise RuntimeError(f"trivial create refused: {props['fail']}")
         outs = dict(props)
-        if props.get("post"):
-            outs["answer"] = _send(props, "create")
+        _send(props, "create", outs)
         outs["configured"] = getattr(self, "_configured", None)
         outs["thread"] = threading.current_thread().name
         return CreateResult(f"{self.id_prefix}-{props.get('name', 'unnamed')}", outs)
@@ -136,9 +139,7 @@ class TrivialProvider(ResourceProvider):
         if id_.endswith("-gone"):
             return ReadResult(None, {})
         outs = dict(props)
-        answer = _send(props, "read")
-        if answer is not None:
-            outs["answer"] = answer
+        _send(props, "read", outs)
         return ReadResult(id_, outs, _inputs_of(props))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -147,9 +148,7 @@ class TrivialProvider(ResourceProvider):
         outs = dict(news)
         outs["updates"] = int(olds.get("updates", 0)) + 1
         outs["thread"] = threading.current_thread().name
-        answer = _send(news, "update")
-        if answer is not None:
-            outs["answer"] = answer
+        _send(news, "update", outs)
         return UpdateResult(outs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:

@@ -26,6 +26,7 @@ from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pydantic import BaseModel
 
+from .. import validation as v
 from . import _claims, _listings, _runtime
 from ._fields import STORED, Derived, Mode, field_rule, fields_of, rule_of
 
@@ -356,8 +357,6 @@ class BaseProvider(ResourceProvider, Generic[A]):
 def topic_in_its_community(_provider: Any, known: dict[str, Any]) -> list[tuple[str, str]]:
     """``cross_check`` of a resource naming one topic: ``topic_id`` must be a topic of
     ``group_id`` (a topic ID starts with its community's ID), caught before any call."""
-    from .. import validation as v
-
     topic, group = known.get("topic_id"), known.get("group_id")
     if topic and group:
         try:
@@ -370,8 +369,6 @@ def topic_in_its_community(_provider: Any, known: dict[str, Any]) -> list[tuple[
 def group_part_fields(id_: str, tail: str, what: str) -> dict[str, str]:
     """The fields of an ID ``<group_id>/<permission_group_id>/<tail>`` (a part of one
     permission group kept as one resource); ``ValueError`` naming ``what`` otherwise."""
-    from .. import validation as v
-
     base, sep, last = id_.rpartition("/")
     group, pg_sep, rest = base.partition("/" + v.PERMISSION_GROUP_ID_PREFIX)
     if last != tail or not sep or not pg_sep or not group or not rest:
